@@ -1,0 +1,171 @@
+"""The raw landing schema: the one interface between ingestion (parsers) and dbt.
+
+Parsers turn vendor files into rows with exactly these columns; the loader appends them to
+DuckDB tables ``raw.<table>``; dbt declares them as sources. Timestamps are naive UTC.
+Bookkeeping columns (``_file``, ``_record``, ``_sha256``, ``_loaded_at``) are added by the loader,
+not by the parsers.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+# Canonical contact columns shared by raw.tickets and raw.calls (CONTRACT §3 plus vendor extras).
+CONTACT_FIELDS: list[tuple[str, pa.DataType]] = [
+    ("source_system", pa.string()),  # zendesk | talk | csv
+    ("native_id", pa.string()),  # id in the source system (contact_id = '<source>:<native_id>')
+    ("updated_at", pa.timestamp("us")),  # version of the record; latest wins; null for CSV
+    ("is_deleted", pa.bool_()),  # Zendesk status 'deleted': the ticket must disappear
+    ("customer_ref", pa.string()),  # requester_id / customer_id / CSV customer column
+    ("started_at", pa.timestamp("us")),  # created_at for tickets/calls, UTC
+    ("ended_at", pa.timestamp("us")),
+    ("channel", pa.string()),  # raw channel: via.channel for Zendesk (email, web, voice, chat, api...), phone for calls
+    ("direction", pa.string()),  # inbound | outbound (null = inbound)
+    ("reason_raw", pa.string()),  # custom field value / call wrap-up code / CSV issue column
+    ("tags", pa.string()),  # space-separated Zendesk tags
+    ("department_raw", pa.string()),
+    ("subject", pa.string()),
+    ("text", pa.string()),  # description / first comment / complaint narrative
+    ("status", pa.string()),
+    ("ticket_type", pa.string()),
+    ("problem_id", pa.string()),  # Zendesk incident -> problem link
+    ("group_id", pa.string()),
+    ("agent_id", pa.string()),
+    ("reopens", pa.int32()),
+    ("transfers", pa.int32()),
+    ("replies", pa.int32()),
+    ("first_reply_minutes", pa.float64()),
+    ("full_resolution_minutes", pa.float64()),
+    ("handle_seconds", pa.float64()),
+    ("wait_seconds", pa.float64()),
+    ("outcome", pa.string()),  # call completion_status / CSV outcome
+    ("ticket_ref", pa.string()),  # call -> ticket id it created or belongs to
+    ("satisfaction", pa.string()),  # Zendesk satisfaction_rating.score (good/bad/offered/unoffered)
+]
+
+SURVEY_FIELDS: list[tuple[str, pa.DataType]] = [
+    ("source_system", pa.string()),  # qualtrics | csv
+    ("response_id", pa.string()),
+    ("responded_at", pa.timestamp("us")),  # UTC
+    ("customer_ref", pa.string()),
+    ("ticket_ref", pa.string()),
+    ("nps", pa.float64()),  # 0-10
+    ("csat", pa.float64()),  # on the configured scale
+    ("ces", pa.float64()),  # on the configured scale, as answered
+    ("comment", pa.string()),
+    ("finished", pa.bool_()),
+]
+
+# Reference files (CONTRACT §2): column -> type. Dates are local business dates.
+REFERENCE_FIELDS: dict[str, list[tuple[str, pa.DataType]]] = {
+    "departments": [
+        ("department_id", pa.string()),
+        ("name", pa.string()),
+        ("manager", pa.string()),
+        ("parent_id", pa.string()),
+        ("volume_measure", pa.string()),
+    ],
+    "reasons": [
+        ("reason_code", pa.string()),
+        ("label_en", pa.string()),
+        ("label_fr", pa.string()),
+        ("department_id", pa.string()),
+        ("kind", pa.string()),
+        ("keywords_en", pa.string()),
+        ("keywords_fr", pa.string()),
+        ("valid_from", pa.date32()),
+        ("valid_to", pa.date32()),
+    ],
+    "reason_map": [
+        ("source", pa.string()),
+        ("source_value", pa.string()),
+        ("reason_code", pa.string()),
+    ],
+    "incidents": [
+        ("incident_id", pa.string()),
+        ("title", pa.string()),
+        ("department_id", pa.string()),
+        ("reason_code", pa.string()),
+        ("started_at", pa.timestamp("us")),  # UTC
+        ("ended_at", pa.timestamp("us")),
+        ("proactive_notice_at", pa.timestamp("us")),
+    ],
+    "actions": [
+        ("action_id", pa.string()),
+        ("reason_code", pa.string()),
+        ("department_id", pa.string()),
+        ("implemented_on", pa.date32()),
+        ("description", pa.string()),
+    ],
+    "volumes": [
+        ("date", pa.date32()),
+        ("department_id", pa.string()),
+        ("measure", pa.string()),
+        ("value", pa.float64()),
+    ],
+    "targets": [
+        ("department_id", pa.string()),
+        ("metric", pa.string()),
+        ("period", pa.string()),  # YYYY-MM or empty = every month
+        ("target", pa.float64()),
+    ],
+}
+
+# Columns every raw table gets from the loader.
+LOADER_FIELDS: list[tuple[str, pa.DataType]] = [
+    ("_file", pa.string()),  # path relative to the landing dir
+    ("_record", pa.int64()),  # record index (JSON) or line number (CSV) in the file
+    ("_sha256", pa.string()),
+    ("_loaded_at", pa.timestamp("us")),
+]
+
+AUDIT_FIELDS: list[tuple[str, pa.DataType]] = [
+    ("run_id", pa.string()),
+    ("source", pa.string()),  # tickets | calls | surveys | reference
+    ("file", pa.string()),
+    ("sha256", pa.string()),
+    ("status", pa.string()),  # loaded | duplicate
+    ("rows_read", pa.int64()),
+    ("rows_loaded", pa.int64()),
+    ("rows_rejected", pa.int64()),
+    ("loaded_at", pa.timestamp("us")),
+]
+
+REJECT_FIELDS: list[tuple[str, pa.DataType]] = [
+    ("run_id", pa.string()),
+    ("source", pa.string()),
+    ("file", pa.string()),
+    ("line", pa.int64()),
+    ("reason", pa.string()),
+    ("raw", pa.string()),
+]
+
+TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
+    "tickets": CONTACT_FIELDS + LOADER_FIELDS,
+    "calls": CONTACT_FIELDS + LOADER_FIELDS,
+    "surveys": SURVEY_FIELDS + LOADER_FIELDS,
+    **{name: fields + LOADER_FIELDS for name, fields in REFERENCE_FIELDS.items()},
+    "load_audit": AUDIT_FIELDS,
+    "rejects": REJECT_FIELDS,
+}
+
+
+def arrow_schema(fields: list[tuple[str, pa.DataType]]) -> pa.Schema:
+    return pa.schema([pa.field(name, dtype) for name, dtype in fields])
+
+
+_DUCKDB_TYPES = {
+    pa.string(): "VARCHAR",
+    pa.timestamp("us"): "TIMESTAMP",
+    pa.bool_(): "BOOLEAN",
+    pa.int32(): "INTEGER",
+    pa.int64(): "BIGINT",
+    pa.float64(): "DOUBLE",
+    pa.date32(): "DATE",
+}
+
+
+def create_table_sql(table: str) -> str:
+    """DDL for raw.<table>; identifiers come from TABLES only."""
+    cols = ", ".join(f'"{name}" {_DUCKDB_TYPES[dtype]}' for name, dtype in TABLES[table])
+    return f"CREATE TABLE IF NOT EXISTS raw.{table} ({cols})"

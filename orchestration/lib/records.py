@@ -1,0 +1,24 @@
+"""What a parser yields: canonical rows (dicts keyed by raw_schema field names) and rejects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CHUNK_SIZE = 5000  # records per chunk: bounds memory whatever the file size
+
+
+@dataclass(frozen=True)
+class Reject:
+    line: int  # 1-based data line (CSV) or 0-based record index (JSON main array)
+    reason: str  # short, human readable: "bad timestamp 'foo' in created_at"
+    raw: str  # the offending record as text (truncated to 10,000 chars by the loader)
+
+
+@dataclass
+class Chunk:
+    rows: list[dict] = field(default_factory=list)  # each row: {raw_schema field: value}, plus "_record"
+    rejects: list[Reject] = field(default_factory=list)
+
+
+class InputError(Exception):
+    """A whole file or profile cannot be read. The message names the file, the key and the fix."""

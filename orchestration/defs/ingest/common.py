@@ -1,0 +1,67 @@
+"""The one ingestion routine every source family shares: discover, parse, load, audit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.defs.resources import WhycallResource
+from orchestration.lib.config import load_config
+from orchestration.lib.loader import FileAudit, connect_state, load_files
+from orchestration.lib.parsers import discover_files, parse_file
+from orchestration.lib.progress import report
+
+INGEST_RETRY = dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL)
+
+
+def ingest_files(
+    context: dg.AssetExecutionContext,
+    whycall: WhycallResource,
+    *,
+    source: str,
+    table: str,
+    files: list[Path],
+    replace_previous: bool = False,
+) -> list[FileAudit]:
+    settings = whycall.settings()
+    config = load_config(settings.landing_dir)
+    con = connect_state(settings.state_db)
+    try:
+        audits = list(
+            load_files(
+                con,
+                run_id=context.run_id,
+                source=source.split(":")[0],
+                table=table,
+                landing=settings.landing_dir,
+                files=files,
+                chunks=lambda path: parse_file(path, source, config),
+                replace_previous=replace_previous,
+                progress=lambda msg: report(context, msg),
+            )
+        )
+    finally:
+        con.close()
+    return audits
+
+
+def summary_metadata(audits: list[FileAudit]) -> dict:
+    return {
+        "files": len(audits),
+        "files_duplicate": sum(a.status == "duplicate" for a in audits),
+        "rows_loaded": sum(a.rows_loaded for a in audits),
+        "rows_rejected": sum(a.rows_rejected for a in audits),
+    }
+
+
+def ingest_source(context: dg.AssetExecutionContext, whycall: WhycallResource, source: str) -> dg.MaterializeResult:
+    """Ingest every landing file of one event source (tickets, calls, surveys) into raw.<source>."""
+    settings = whycall.settings()
+    files = discover_files(settings.landing_dir, source)
+    report(context, f"ingest {source}: {len(files)} file(s) in {settings.landing_dir / source}")
+    audits = ingest_files(context, whycall, source=source, table=source, files=files)
+    meta = summary_metadata(audits)
+    report(context, f"ingest {source}: {meta['rows_loaded']} rows loaded, {meta['rows_rejected']} rejected, "
+                    f"{meta['files_duplicate']} file(s) already loaded")
+    return dg.MaterializeResult(metadata=meta)

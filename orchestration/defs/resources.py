@@ -1,0 +1,32 @@
+"""Resources shared by every asset. Paths are resolved when a run starts, not at import."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.defs.transform.project import dbt_project
+from orchestration.settings import Settings, get_settings
+
+
+class WhycallResource(dg.ConfigurableResource):
+    """Where the landing zone, the state database and the published warehouse live.
+
+    Empty values fall back to WHYCALL_LANDING_DIR / WHYCALL_WAREHOUSE, then the defaults.
+    """
+
+    landing_dir: str = ""
+    warehouse: str = ""
+
+    def settings(self) -> Settings:
+        return get_settings(self.landing_dir or None, self.warehouse or None)
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    return dg.Definitions(
+        resources={
+            "whycall": WhycallResource(),
+            "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.project_dir)),
+        }
+    )

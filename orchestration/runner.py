@@ -1,0 +1,108 @@
+"""Run the whole pipeline headless through Dagster and summarise it for a terminal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from orchestration.settings import Settings, get_settings
+
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+
+
+@dataclass
+class RunOutcome:
+    success: bool
+    settings: Settings
+    seconds: float
+    run_id: str = ""
+    failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    published: bool = False
+
+    def summary(self) -> str:
+        lines = [f"{'OK' if self.success else 'FAILED'} in {self.seconds:.1f}s (run {self.run_id[:8]})"]
+        lines += [f"  failure: {f}" for f in self.failures]
+        lines += [f"  warning: {w}" for w in self.warnings]
+        if self.published:
+            lines.append(f"  warehouse published: {self.settings.warehouse}")
+        elif self.settings.warehouse.exists():
+            lines.append(f"  warehouse NOT replaced; the previous one is unchanged: {self.settings.warehouse}")
+        else:
+            lines.append("  no warehouse was published")
+        return "\n".join(lines)
+
+
+class WarehouseBusy(RuntimeError):
+    pass
+
+
+@contextmanager
+def writer_lock(settings: Settings):
+    """One writer at a time on the state database, across processes."""
+    settings.lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(settings.lock_file, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise WarehouseBusy(f"another whycall run is writing {settings.state_db}; try again when it ends") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _instance() -> dg.DagsterInstance:
+    """Use DAGSTER_HOME when set (runs show up in `dagster dev`), an ephemeral instance otherwise."""
+    import os
+
+    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+
+
+def run_pipeline(full_refresh: bool = False, date: dt.date | None = None) -> RunOutcome:
+    from orchestration.definitions import defs as load_definitions
+
+    settings = get_settings()
+    started = time.monotonic()
+    if not settings.landing_dir.is_dir():
+        return RunOutcome(False, settings, 0.0, failures=[
+            f"landing directory {settings.landing_dir} does not exist: pass --landing DIR or run `whycall generate`"])
+    run_config = dict(QUIET_LOGS)
+    dbt_config = {"full_refresh": full_refresh}
+    if date is not None:
+        dbt_config["date"] = date.isoformat()
+    run_config["ops"] = {"whycall_dbt_models": {"config": dbt_config}}
+    with writer_lock(settings):
+        job = load_definitions().resolve_job_def("whycall_pipeline")
+        with _instance() as instance:
+            result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+    outcome = RunOutcome(result.success, settings, time.monotonic() - started, run_id=result.run_id)
+    for event in result.all_events:
+        if event.event_type == dg.DagsterEventType.STEP_FAILURE:
+            error = event.step_failure_data.error
+            message = error.message.strip() if error else "unknown error"
+            if error and error.cause and "InputError" in (error.cause.cls_name or ""):
+                message = error.cause.message.strip()
+            outcome.failures.append(f"{event.step_key}: {message}")
+        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            data = event.event_specific_data
+            if not data.passed:
+                text = f"check {data.asset_check_key.name} on {data.asset_key.to_user_string()}"
+                desc = data.metadata.get("details")
+                if desc is not None:
+                    text += f": {desc.value}"
+                (outcome.failures if data.severity == dg.AssetCheckSeverity.ERROR else outcome.warnings).append(text)
+        elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
+            if event.asset_key == dg.AssetKey(["warehouse"]):
+                outcome.published = True
+    if outcome.failures and outcome.success:
+        # a failed blocking check stops downstream steps; make sure it is never reported as success
+        outcome.success = not any(f.startswith("check ") for f in outcome.failures) and outcome.published
+    if not outcome.published:
+        outcome.success = False
+    return outcome

@@ -1,0 +1,146 @@
+"""`whycall` — generate, run, app, demo, bench (CONTRACT §1)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from orchestration.settings import DEFAULT_LANDING, get_settings, salt
+
+
+def _progress_logging() -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log = logging.getLogger("whycall.progress")
+    log.handlers[:] = [handler]
+    log.setLevel(logging.INFO)
+    log.propagate = False
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from generator.landing import generate_landing
+
+    out = Path(args.out or os.environ.get("WHYCALL_LANDING_DIR") or DEFAULT_LANDING)
+    summary = generate_landing(out, days=args.days, contacts_per_day=args.contacts_per_day, seed=args.seed,
+                               end=args.end, progress=print)
+    print(f"landing zone written to {out.resolve()}: {summary.to_dict().get('counts', summary.to_dict())}")
+    return 0
+
+
+def _apply_paths(args: argparse.Namespace) -> None:
+    """Flags win over the environment: export them so every asset resolves the same paths."""
+    if getattr(args, "landing", None):
+        os.environ["WHYCALL_LANDING_DIR"] = str(Path(args.landing).resolve())
+    if getattr(args, "warehouse", None):
+        os.environ["WHYCALL_WAREHOUSE"] = str(Path(args.warehouse).resolve())
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from orchestration.runner import run_pipeline
+
+    _apply_paths(args)
+    _progress_logging()
+    value, is_demo = salt()
+    if is_demo:
+        print("warning: WHYCALL_SALT is not set; customer keys use the public demo salt", file=sys.stderr)
+    outcome = run_pipeline(full_refresh=args.full_refresh, date=args.date)
+    print(outcome.summary())
+    return 0 if outcome.success else 1
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    import subprocess
+
+    _apply_paths(args)
+    settings = get_settings()
+    app = Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py"
+    env = {**os.environ, "WHYCALL_WAREHOUSE": str(settings.warehouse)}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
+           "--server.address", args.address, "--server.headless", "true",
+           "--browser.gatherUsageStats", "false"]
+    print(f"whycall dashboards on http://{args.address}:{args.port} (warehouse {settings.warehouse})")
+    return subprocess.call(cmd, env=env)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    if not any((settings.landing_dir / "tickets").glob("*")):
+        print(f"generating a demo landing zone in {settings.landing_dir} ...")
+        rc = cmd_generate(argparse.Namespace(out=str(settings.landing_dir), days=args.days,
+                                             contacts_per_day=args.contacts_per_day, seed=42, end=None))
+        if rc:
+            return rc
+    rc = cmd_run(argparse.Namespace(landing=None, warehouse=None, full_refresh=False, date=None))
+    if rc:
+        return rc
+    return cmd_app(argparse.Namespace(landing=None, warehouse=None, port=args.port, address="127.0.0.1"))
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from orchestration.bench import run_bench
+
+    return run_bench(contacts=args.contacts, workdir=args.workdir)
+
+
+def _date(value: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-05-31") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="whycall", description="Why do customers contact us? "
+                                     "A customer-service analytics warehouse.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("generate", help="write a realistic synthetic landing zone with planted causes")
+    g.add_argument("--out", help="landing directory (default ./data/landing)")
+    g.add_argument("--days", type=int, default=182)
+    g.add_argument("--contacts-per-day", type=int, default=1000)
+    g.add_argument("--seed", type=int, default=42)
+    g.add_argument("--end", type=_date, default=None, help="last generated day (default yesterday)")
+    g.set_defaults(func=cmd_generate)
+
+    r = sub.add_parser("run", help="ingest → checks → dbt build → publish, headless through Dagster")
+    r.add_argument("--landing", help="landing directory (default $WHYCALL_LANDING_DIR or ./data/landing)")
+    r.add_argument("--warehouse", help="published DuckDB file (default $WHYCALL_WAREHOUSE or "
+                   "./data/warehouse/whycall.duckdb)")
+    r.add_argument("--full-refresh", action="store_true", help="rebuild every dbt model from scratch")
+    r.add_argument("--date", type=_date, default=None, help="business day to (re)build, YYYY-MM-DD")
+    r.set_defaults(func=cmd_run)
+
+    a = sub.add_parser("app", help="serve the Streamlit dashboards on the published warehouse")
+    a.add_argument("--warehouse")
+    a.add_argument("--port", type=int, default=8501)
+    a.add_argument("--address", default="127.0.0.1")
+    a.set_defaults(func=cmd_app)
+
+    d = sub.add_parser("demo", help="generate (if needed) + run + app on the default paths")
+    d.add_argument("--port", type=int, default=8501)
+    d.add_argument("--days", type=int, default=182)
+    d.add_argument("--contacts-per-day", type=int, default=1000)
+    d.set_defaults(func=cmd_demo)
+
+    b = sub.add_parser("bench", help="performance benchmark (CONTRACT §6); prints one JSON line")
+    b.add_argument("--contacts", type=int, default=1_000_000)
+    b.add_argument("--workdir", default=None, help="where to generate and build (default a temp dir)")
+    b.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -85,6 +85,11 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, arrow_table: pa.Table) -
         con.unregister("_batch")
 
 
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    """Append plain rows (missing columns are null) to raw.<table>."""
+    _insert(con, table, _arrow_rows(table, rows, {}))
+
+
 def load_file(
     con: duckdb.DuckDBPyConnection,
     *,

@@ -140,6 +140,19 @@ REJECT_FIELDS: list[tuple[str, pa.DataType]] = [
     ("raw", pa.string()),
 ]
 
+QUALITY_FIELDS: list[tuple[str, pa.DataType]] = [
+    ("run_id", pa.string()),
+    ("check", pa.string()),  # stable name, e.g. tickets.native_id_not_null
+    ("family", pa.string()),  # schema, keys, ranges, window, allowed_values, references, volume, rejects, freshness
+    ("asset", pa.string()),  # raw/tickets ...
+    ("severity", pa.string()),  # block | warn
+    ("passed", pa.bool_()),
+    ("failing_rows", pa.int64()),
+    ("details", pa.string()),
+    ("sample", pa.string()),  # JSON array of up to 5 failing rows
+    ("checked_at", pa.timestamp("us")),
+]
+
 TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
     "tickets": CONTACT_FIELDS + LOADER_FIELDS,
     "calls": CONTACT_FIELDS + LOADER_FIELDS,
@@ -147,6 +160,7 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
     **{name: fields + LOADER_FIELDS for name, fields in REFERENCE_FIELDS.items()},
     "load_audit": AUDIT_FIELDS,
     "rejects": REJECT_FIELDS,
+    "quality_results": QUALITY_FIELDS,
 }
 
 

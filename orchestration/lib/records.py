@@ -9,7 +9,7 @@ CHUNK_SIZE = 5000  # records per chunk: bounds memory whatever the file size
 
 @dataclass(frozen=True)
 class Reject:
-    line: int  # 1-based data line (CSV) or 0-based record index (JSON main array)
+    line: int  # CSV: 1-based physical line where the record starts; JSON: 0-based index in the main array
     reason: str  # short, human readable: "bad timestamp 'foo' in created_at"
     raw: str  # the offending record as text (truncated to 10,000 chars by the loader)
 
@@ -18,6 +18,10 @@ class Reject:
 class Chunk:
     rows: list[dict] = field(default_factory=list)  # each row: {raw_schema field: value}, plus "_record"
     rejects: list[Reject] = field(default_factory=list)
+    # Records read but folded by a CSV profile's group_by into a later record with the same key
+    # (an event log keeps one row per key). They produce no row; the audit counts them as read and
+    # loaded, like superseded Zendesk versions (CONTRACT §4), so rows_read = loaded + rejected holds.
+    superseded: int = 0
 
 
 class InputError(Exception):

@@ -44,3 +44,10 @@ def raw_load_audit(context: dg.AssetExecutionContext, whycall: WhycallResource):
         asset_key=["raw", "rejects"],
         metadata={"rows_rejected": rejected, "top_reasons": dg.MetadataValue.json(dict(reasons))},
     )
+
+
+# Written by the data_quality asset checks (orchestration/defs/quality), read by marts.quality_results.
+raw_quality_results = dg.AssetSpec(
+    ["raw", "quality_results"], deps=INGEST_KEYS, group_name="ingest", kinds={"duckdb"},
+    description="One row per data-quality check and run (written by the data_quality checks).",
+)

@@ -1,0 +1,350 @@
+"""Plotly figures for the pages: readable titles, units on the axes, numbers and dates in the page language.
+
+Functions take ready DataFrames (codes already turned into labels by the page) and return a figure; they
+never query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from app.i18n import date_pattern, fmt_num, fmt_signed, plotly_separators, t
+
+UNWANTED = "#C8423B"
+VALUE = "#2F7FB5"
+NEUTRAL = "#9AA5B1"
+GOOD = "#2A9D8F"
+WARN = "#E9A23B"
+QUADRANT_COLORS = {"eliminate": UNWANTED, "automate": WARN, "simplify": "#8E6BB8", "leverage": GOOD}
+VERDICT_COLORS = {"reduced": GOOD, "no_evidence": NEUTRAL, "increased": UNWANTED}
+AGE_COLORS = ["#9CC5A1", "#E9C46A", "#E9A23B", UNWANTED]
+SERIES_COLORS = ["#2F7FB5", "#E9A23B", "#2A9D8F", "#8E6BB8", "#C8423B", "#5C6B7A", "#D17FB0", "#7FB800"]
+
+
+def _layout(fig: go.Figure, title: str, lang: str, height: int = 420, legend: bool = True) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}},
+        separators=plotly_separators(lang),
+        height=height,
+        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        hovermode="closest",
+        showlegend=legend,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1, "title": None},
+        bargap=0.25,
+    )
+    return fig
+
+
+def _date_axis(fig: go.Figure, lang: str, **kwargs) -> None:
+    fig.update_xaxes(tickformat=date_pattern(lang), hoverformat=date_pattern(lang), **kwargs)
+
+
+def weekly_unwanted_value(weekly: pd.DataFrame, lang: str) -> go.Figure:
+    """Stacked weekly bars of unwanted and value contacts."""
+    fig = go.Figure()
+    for column, name, color in (
+        ("unwanted", t("unwanted_contacts", lang), UNWANTED),
+        ("value", t("value_contacts", lang), VALUE),
+    ):
+        fig.add_bar(x=weekly["week_start"], y=weekly[column], name=name, marker_color=color)
+    fig.update_layout(barmode="stack")
+    _date_axis(fig, lang, title=t("week", lang))
+    fig.update_yaxes(title=t("contacts", lang), tickformat=",d")
+    return _layout(fig, t("overview_trend_title", lang), lang, height=360)
+
+
+def change_by_reason(changes: pd.DataFrame, lang: str) -> go.Figure:
+    """Diverging bars: change in unwanted contacts per reason (``label``, ``change``, ``previous``, ``current``)."""
+    ordered = changes.sort_values("change")
+    colors = [UNWANTED if c > 0 else GOOD for c in ordered["change"]]
+    fig = go.Figure(
+        go.Bar(
+            x=ordered["change"],
+            y=ordered["label"],
+            orientation="h",
+            marker_color=colors,
+            customdata=ordered[["previous", "current"]],
+            hovertemplate="%{y}<br>%{customdata[0]:,d} → %{customdata[1]:,d}<br>%{x:+,d}<extra></extra>",
+            text=[fmt_signed(c, lang) for c in ordered["change"]],
+            textposition="outside",
+            cliponaxis=False,
+        )
+    )
+    fig.update_xaxes(title=t("change", lang) + " (" + t("unwanted_contacts", lang).lower() + ")", zeroline=True)
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, t("changed_most_chart", lang), lang, height=max(260, 60 + 38 * len(ordered)), legend=False)
+
+
+def pareto(breakdown: pd.DataFrame, lang: str) -> go.Figure:
+    """Bars of unwanted and value contacts per reason, biggest first, with the cumulative share line."""
+    ordered = breakdown.sort_values(["contacts", "label"], ascending=[False, True])
+    cumulative = ordered["contacts"].cumsum() / max(ordered["contacts"].sum(), 1) * 100
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_bar(x=ordered["label"], y=ordered["unwanted"], name=t("unwanted_contacts", lang), marker_color=UNWANTED)
+    fig.add_bar(x=ordered["label"], y=ordered["value"], name=t("value_contacts", lang), marker_color=VALUE)
+    fig.add_scatter(
+        x=ordered["label"],
+        y=cumulative,
+        name=t("cumulative_share", lang),
+        mode="lines+markers",
+        line={"color": "#3D3D3D", "width": 2},
+        hovertemplate="%{y:.0f} %<extra></extra>",
+        secondary_y=True,
+    )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title_text=t("contacts", lang), tickformat=",d", secondary_y=False)
+    fig.update_yaxes(title_text=t("cumulative_share", lang), range=[0, 105], ticksuffix=" %", secondary_y=True,
+                     showgrid=False)
+    fig.update_xaxes(tickangle=-30)
+    return _layout(fig, t("pareto_title", lang), lang, height=460)
+
+
+def drivers_by_department(drivers: pd.DataFrame, lang: str, top_reasons: int = 8) -> go.Figure:
+    """Horizontal stacked bars: unwanted contacts per department, split by reason (``department``, ``label``)."""
+    totals = drivers.groupby("label")["unwanted"].sum().sort_values(ascending=False)
+    keep = set(totals.index[:top_reasons])
+    other = "Other" if lang == "en" else "Autres"
+    frame = drivers.assign(label=drivers["label"].where(drivers["label"].isin(keep), other))
+    frame = frame.groupby(["department", "label"], as_index=False)["unwanted"].sum()
+    dept_order = frame.groupby("department")["unwanted"].sum().sort_values().index.tolist()
+    fig = go.Figure()
+    reason_order = [r for r in totals.index if r in keep] + ([other] if other in set(frame["label"]) else [])
+    for i, reason in enumerate(reason_order):
+        part = frame[frame["label"] == reason].set_index("department").reindex(dept_order)
+        fig.add_bar(
+            y=dept_order,
+            x=part["unwanted"],
+            name=reason,
+            orientation="h",
+            marker_color=NEUTRAL if reason == other else SERIES_COLORS[i % len(SERIES_COLORS)],
+            hovertemplate="%{y} · " + reason.replace("%", "%%") + ": %{x:,d}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title=t("unwanted_contacts", lang), tickformat=",d")
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, t("drivers_title", lang), lang, height=max(300, 120 + 55 * len(dept_order)))
+
+
+def value_irritant_matrix(matrix: pd.DataFrame, lang: str) -> go.Figure:
+    """Reasons placed by unwanted share (x) and handle time (y), sized by contacts, coloured by move."""
+    fig = go.Figure()
+    size_ref = max(matrix["contacts"].max(), 1) / 55
+    for quadrant, color in QUADRANT_COLORS.items():
+        part = matrix[matrix["quadrant"] == quadrant]
+        if part.empty:
+            continue
+        fig.add_scatter(
+            x=part["unwanted_share"] * 100,
+            y=part["avg_handle_min"],
+            mode="markers+text",
+            name=t(f"q_{quadrant}", lang),
+            text=part["label"],
+            textposition="top center",
+            marker={"size": part["contacts"], "sizemode": "diameter", "sizeref": size_ref, "sizemin": 8,
+                    "color": color, "opacity": 0.75, "line": {"width": 1, "color": "white"}},
+            customdata=part[["contacts"]],
+            hovertemplate="%{text}<br>%{x:.0f} %<br>%{y:.1f} min<br>%{customdata[0]:,d}<extra></extra>",
+        )
+    fig.update_xaxes(title=t("unwanted_share", lang) + " (%)", range=[-8, 112], ticksuffix=" %")
+    fig.update_yaxes(title=t("avg_handle_min", lang), rangemode="tozero")
+    return _layout(fig, t("matrix_title", lang), lang, height=480)
+
+
+def department_ranking(ranking: pd.DataFrame, lang: str) -> go.Figure:
+    """Horizontal bars of unwanted contacts per 1,000 of own volume (``department``, ``unwanted_per_1000``)."""
+    ordered = ranking.sort_values("unwanted_per_1000")
+    fig = go.Figure(
+        go.Bar(
+            x=ordered["unwanted_per_1000"],
+            y=ordered["department"],
+            orientation="h",
+            marker_color=UNWANTED,
+            text=[fmt_num(v, lang, 1) for v in ordered["unwanted_per_1000"]],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=ordered[["unwanted"]],
+            hovertemplate="%{y}<br>%{x:,.1f} / 1000<br>%{customdata[0]:,d} " + t("unwanted_contacts", lang).lower()
+            + "<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title=t("unwanted_per_1000", lang))
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, t("ranking_title", lang), lang, height=max(260, 100 + 50 * len(ordered)), legend=False)
+
+
+def scorecard_trend(scorecard: pd.DataFrame, lang: str) -> go.Figure:
+    """Monthly unwanted share and repeat rate (%), with CSAT (%) when present."""
+    fig = go.Figure()
+    for column, key, color in (
+        ("unwanted_share", "unwanted_share", UNWANTED),
+        ("repeat_rate", "repeat_rate", WARN),
+        ("csat", "csat", GOOD),
+    ):
+        if scorecard[column].notna().any():
+            fig.add_scatter(
+                x=scorecard["month"], y=scorecard[column] * 100, name=t(key, lang), mode="lines+markers",
+                line={"color": color, "width": 3}, hovertemplate="%{y:.1f} %<extra>" + t(key, lang) + "</extra>",
+            )
+    fig.update_xaxes(tickformat="%m/%Y" if lang == "fr" else "%Y-%m", dtick="M1", title=t("month", lang))
+    fig.update_yaxes(title="%", rangemode="tozero", ticksuffix=" %")
+    return _layout(fig, t("trend_title", lang), lang, height=340)
+
+
+def recontact_vs_target(monthly: pd.DataFrame, lang: str, title_key: str = "recontact_vs_target") -> go.Figure:
+    """Monthly bars of alerts recontacted in time against the target markers (``month``, ``recontacted``,
+    ``target``, ``alerts``)."""
+    fig = go.Figure()
+    fig.add_bar(x=monthly["month"], y=monthly["alerts"], name=t("alerts", lang), marker_color="#D5DBE1")
+    fig.add_bar(x=monthly["month"], y=monthly["recontacted"], name=t("alerts_recontacted", lang), marker_color=GOOD)
+    if monthly["target"].notna().any():
+        fig.add_scatter(
+            x=monthly["month"], y=monthly["target"], name=t("target", lang), mode="markers+lines",
+            line={"color": "#3D3D3D", "dash": "dash", "width": 2}, marker={"symbol": "line-ew-open", "size": 28},
+        )
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(tickformat="%m/%Y" if lang == "fr" else "%Y-%m", dtick="M1", title=t("month", lang))
+    fig.update_yaxes(title=t("alerts", lang), tickformat=",d", rangemode="tozero")
+    return _layout(fig, t(title_key, lang), lang, height=340)
+
+
+def incident_excess(impact: pd.DataFrame, lang: str) -> go.Figure:
+    """Bars of excess contacts per incident (``name``), coloured by whether customers were told first."""
+    ordered = impact.sort_values("excess_contacts")
+    fig = go.Figure()
+    for proactive, name, color in ((True, t("proactive_yes", lang), GOOD), (False, t("proactive_no", lang), UNWANTED)):
+        part = ordered[ordered["proactive"].fillna(False).astype(bool) == proactive]
+        if part.empty:
+            continue
+        fig.add_bar(
+            x=part["excess_contacts"], y=part["name"], orientation="h", name=name, marker_color=color,
+            customdata=part[["excess_cost_text"]],
+            text=part["excess_cost_text"], textposition="outside", cliponaxis=False,
+            hovertemplate="%{y}<br>%{x:,.0f}<br>%{customdata[0]}<extra></extra>",
+        )
+    fig.update_xaxes(title=t("excess_contacts", lang), rangemode="tozero")
+    fig.update_yaxes(automargin=True, categoryorder="array", categoryarray=ordered["name"].tolist())
+    return _layout(fig, t("excess_by_incident", lang), lang, height=max(260, 110 + 45 * len(ordered)))
+
+
+def incident_timeline(
+    daily: pd.DataFrame, incidents: pd.DataFrame, candidates: pd.DataFrame, lang: str
+) -> go.Figure:
+    """Daily contacts per reason (``label``) with registered incidents shaded and spikes marked."""
+    fig = go.Figure()
+    colors: dict[str, str] = {}
+    for i, (label, part) in enumerate(daily.groupby("label", sort=False)):
+        colors[label] = SERIES_COLORS[i % len(SERIES_COLORS)]
+        fig.add_scatter(
+            x=part["contact_date"], y=part["contacts"], name=label, mode="lines",
+            line={"color": colors[label], "width": 2},
+            hovertemplate="%{x}<br>" + label.replace("%", "%%") + ": %{y:,d}<extra></extra>",
+        )
+    for row in incidents.itertuples(index=False):
+        if pd.isna(row.period_start) or pd.isna(row.period_end):
+            continue
+        fig.add_vrect(
+            x0=pd.Timestamp(row.period_start) - pd.Timedelta(hours=12),
+            x1=pd.Timestamp(row.period_end) + pd.Timedelta(hours=12),
+            fillcolor=colors.get(row.label, UNWANTED), opacity=0.12, line_width=0,
+            annotation_text=row.name, annotation_position="top left", annotation_font_size=11,
+        )
+    for matched, name, symbol, color in (
+        (False, t("unregistered_spike", lang), "x", UNWANTED),
+        (True, t("matched_spike", lang), "circle-open", "#3D3D3D"),
+    ):
+        part = candidates[candidates["matched_incident_id"].notna() == matched]
+        if part.empty:
+            continue
+        fig.add_scatter(
+            x=part["contact_date"], y=part["observed"], name=name, mode="markers",
+            marker={"symbol": symbol, "size": 13, "color": color, "line": {"width": 2, "color": color}},
+            customdata=part[["label", "expected", "score"]],
+            hovertemplate="%{x}<br>%{customdata[0]}<br>%{y:,d} vs %{customdata[1]:,.0f}"
+            "<br>score %{customdata[2]:.1f}<extra></extra>",
+        )
+    _date_axis(fig, lang, title=t("day", lang))
+    fig.update_yaxes(title=t("contacts", lang) + " / " + t("day", lang).lower(), rangemode="tozero")
+    fig.update_layout(hovermode="x unified")
+    return _layout(fig, t("timeline_title", lang), lang, height=460)
+
+
+def action_forest(effects: pd.DataFrame, lang: str) -> go.Figure:
+    """Rate ratio per action (``name``) with its 95% interval, log scale, line at 1 (no change)."""
+    ordered = effects.iloc[::-1]
+    fig = go.Figure()
+    for verdict, color in VERDICT_COLORS.items():
+        part = ordered[ordered["verdict"] == verdict]
+        if part.empty:
+            continue
+        fig.add_scatter(
+            x=part["rate_ratio"], y=part["name"], mode="markers", name=t(f"verdict_{verdict}", lang),
+            marker={"size": 13, "color": color},
+            error_x={"type": "data", "symmetric": False, "array": part["ci_high"] - part["rate_ratio"],
+                     "arrayminus": part["rate_ratio"] - part["ci_low"], "color": color, "thickness": 2, "width": 6},
+            customdata=part[["ci_low", "ci_high"]],
+            hovertemplate="%{y}<br>%{x:.2f} [%{customdata[0]:.2f} – %{customdata[1]:.2f}]<extra></extra>",
+        )
+    fig.add_vline(x=1, line_dash="dash", line_color="#3D3D3D")
+    fig.update_xaxes(type="log", title=t("rate_ratio", lang))
+    fig.update_yaxes(automargin=True, categoryorder="array", categoryarray=ordered["name"].tolist())
+    return _layout(fig, t("forest_title", lang), lang, height=max(260, 110 + 50 * len(ordered)))
+
+
+def action_before_after(effects: pd.DataFrame, lang: str) -> go.Figure:
+    """Dumbbells: contact rate before → after per action (``name``)."""
+    ordered = effects.iloc[::-1]
+    fig = go.Figure()
+    for row in ordered.itertuples(index=False):
+        fig.add_scatter(
+            x=[row.rate_before, row.rate_after], y=[row.name, row.name], mode="lines",
+            line={"color": VERDICT_COLORS.get(row.verdict, NEUTRAL), "width": 4}, showlegend=False, hoverinfo="skip",
+        )
+    fig.add_scatter(x=ordered["rate_before"], y=ordered["name"], mode="markers", name=t("before", lang),
+                    marker={"size": 12, "color": NEUTRAL}, hovertemplate="%{y}<br>%{x:.3g}<extra></extra>")
+    fig.add_scatter(x=ordered["rate_after"], y=ordered["name"], mode="markers", name=t("after", lang),
+                    marker={"size": 12, "color": "#3D3D3D"}, hovertemplate="%{y}<br>%{x:.3g}<extra></extra>")
+    fig.update_xaxes(title=t("rate", lang), rangemode="tozero")
+    fig.update_yaxes(automargin=True, categoryorder="array", categoryarray=ordered["name"].tolist())
+    return _layout(fig, t("before_after_title", lang), lang, height=max(260, 110 + 50 * len(ordered)))
+
+
+def action_series(weekly: pd.DataFrame, implemented_on: dt.date, reason: str, lang: str) -> go.Figure:
+    before = weekly[weekly["week_start"] < pd.Timestamp(implemented_on)]
+    after = weekly[weekly["week_start"] >= pd.Timestamp(implemented_on)]
+    fig = go.Figure()
+    fig.add_bar(x=before["week_start"], y=before["contacts"], name=t("before", lang), marker_color=NEUTRAL)
+    fig.add_bar(x=after["week_start"], y=after["contacts"], name=t("after", lang), marker_color=VALUE)
+    fig.add_vline(x=pd.Timestamp(implemented_on).timestamp() * 1000, line_dash="dash", line_color="#3D3D3D",
+                  annotation_text=t("implemented_on", lang), annotation_position="top")
+    _date_axis(fig, lang, title=t("week", lang))
+    fig.update_yaxes(title=t("contacts", lang) + " / " + t("week", lang).lower(), tickformat=",d")
+    return _layout(fig, t("action_series_title", lang, reason=reason), lang, height=340)
+
+
+def open_alerts_by_age(counts: pd.DataFrame, lang: str) -> go.Figure:
+    """Bars of open alerts per age bucket (``bucket`` labels in order, ``alerts``)."""
+    fig = go.Figure(
+        go.Bar(x=counts["bucket"], y=counts["alerts"], marker_color=AGE_COLORS[: len(counts)], text=counts["alerts"],
+               textposition="outside", cliponaxis=False, hovertemplate="%{x}: %{y:,d}<extra></extra>")
+    )
+    fig.update_xaxes(title=t("age", lang))
+    fig.update_yaxes(title=t("open_alerts", lang), tickformat=",d", rangemode="tozero")
+    return _layout(fig, t("open_by_age", lang), lang, height=340, legend=False)
+
+
+def open_alerts_by_manager(by_manager: pd.DataFrame, buckets: list[str], lang: str) -> go.Figure:
+    """Horizontal stacked bars of open alerts per manager, split by age bucket."""
+    order = by_manager.groupby("manager")["alerts"].sum().sort_values().index.tolist()
+    fig = go.Figure()
+    for bucket, color in zip(buckets, AGE_COLORS):
+        part = by_manager[by_manager["bucket"] == bucket].set_index("manager").reindex(order)
+        fig.add_bar(y=order, x=part["alerts"], name=bucket, orientation="h", marker_color=color,
+                    hovertemplate="%{y} · " + bucket + ": %{x:,d}<extra></extra>")
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title=t("open_alerts", lang), tickformat=",d")
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, t("open_by_manager", lang), lang, height=max(300, 120 + 45 * len(order)))

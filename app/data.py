@@ -1,0 +1,815 @@
+"""Every query the dashboards run against the published warehouse (schema ``marts``).
+
+Rules kept here so pages never need to think about them:
+- values are always bound parameters (``?``); identifiers come only from the constants of this module;
+- one read-only DuckDB connection per query, closed at once: a held connection would lock the file
+  against the next atomic publish;
+- results are cached five minutes, keyed on the warehouse path *and* its modification time, so a new
+  publish shows at once;
+- optional tables and columns (beyond CONTRACT §5) are looked up in ``information_schema`` first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+WAREHOUSE_ENV = "WHYCALL_WAREHOUSE"
+DEFAULT_WAREHOUSE = "data/warehouse/whycall.duckdb"
+
+# Stand-ins for missing reason / department so they can be filtered and labelled like any other value.
+NO_REASON = "__none__"
+NO_DEPARTMENT = "__none__"
+
+# CSAT = share of satisfied answers, top 2 of the 1–5 scale (CONTRACT §5, whycall.yml `scales.csat`).
+CSAT_SATISFIED_MIN = 4
+# NPS: promoters answer 9–10, detractors 0–6.
+NPS_PROMOTER_MIN = 9
+NPS_DETRACTOR_MAX = 6
+
+EXPLORER_MAX_ROWS = 5_000
+TEXT_SAMPLE_ROWS = 12
+
+# CONTRACT §5: tables and columns the app may rely on.
+CONTRACT: dict[str, tuple[str, ...]] = {
+    "fct_contacts": (
+        "contact_id", "source", "channel", "direction", "customer_key", "started_at", "contact_date",
+        "reason_code", "reason_method", "department_id", "incident_id", "is_unwanted", "is_repeat", "episode_id",
+        "transfers", "reopens", "handle_seconds", "cost", "is_suspect", "suspect_reason",
+    ),
+    "unwanted_contacts_daily": (
+        "contact_date", "department_id", "reason_code", "channel", "incident_id", "contacts", "unwanted_contacts",
+        "repeat_contacts", "handle_seconds", "cost", "suspect_contacts",
+    ),
+    "department_scorecard": (
+        "department_id", "month", "contacts", "unwanted_contacts", "unwanted_share", "repeat_rate",
+        "contacts_per_1000", "csat", "nps", "ces", "alerts", "alerts_recontacted", "target_alerts_recontacted",
+    ),
+    "driver_ranking": (
+        "reason_code", "department_id", "kind", "contacts", "unwanted_contacts", "cost", "repeat_rate", "csat",
+        "share_of_unwanted", "rank",
+    ),
+    "incident_impact": (
+        "incident_id", "department_id", "reason_code", "linked_contacts", "baseline_contacts", "excess_contacts",
+        "excess_cost", "proactive", "contacts_per_hour_peak",
+    ),
+    "incident_candidates": ("contact_date", "reason_code", "observed", "expected", "score", "matched_incident_id"),
+    "action_effect": (
+        "action_id", "reason_code", "department_id", "weeks_before", "weeks_after", "rate_before", "rate_after",
+        "rate_ratio", "ci_low", "ci_high", "contacts_avoided", "verdict",
+    ),
+    "survey_responses": (
+        "response_id", "contact_id", "customer_key", "responded_at", "nps", "csat", "ces", "comment", "is_suspect",
+    ),
+    "alerts": (
+        "alert_id", "response_id", "customer_key", "department_id", "manager", "created_at", "recontacted_at",
+        "status", "hours_to_recontact",
+    ),
+    "load_audit": ("source", "file", "sha256", "status", "rows_read", "rows_loaded", "rows_rejected", "loaded_at"),
+    "rejects": ("source", "file", "line", "reason", "raw"),
+}
+
+# Optional extras, used when the warehouse publishes them (whitelists: the only identifiers ever spliced in).
+DIM_REASONS_COLUMNS = ("reason_code", "label_en", "label_fr", "kind", "department_id")
+DIM_DEPARTMENTS_COLUMNS = ("department_id", "name", "manager")
+CONTACT_TEXT_COLUMNS = ("subject", "text")
+INCIDENT_DETAIL_COLUMNS = ("title", "started_at", "ended_at")
+ACTION_DETAIL_COLUMNS = ("implemented_on", "description")
+QUALITY_COLUMNS = ("run", "check", "asset", "severity", "passed", "failing_rows", "details")
+
+
+class WarehouseMissing(RuntimeError):
+    """No published warehouse at the configured path."""
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse exists but cannot answer (missing table or column, unreadable file)."""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Connection and cache
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE).expanduser()
+
+
+def warehouse_stamp() -> tuple[str, int, int] | None:
+    """(absolute path, mtime in ns, size) of the published file, or None when there is none."""
+    path = warehouse_path()
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    if not path.is_file():
+        return None
+    return str(path.resolve()), stat.st_mtime_ns, stat.st_size
+
+
+def warehouse_exists() -> bool:
+    return warehouse_stamp() is not None
+
+
+def _bindable(value: Any) -> Any:
+    # Lists travel through the cache as tuples (hashable); DuckDB wants lists for LIST parameters.
+    return list(value) if isinstance(value, tuple) else value
+
+
+@st.cache_data(ttl=300, show_spinner=False, max_entries=1_000)
+def _cached_query(path: str, mtime_ns: int, size: int, sql: str, params: tuple) -> pd.DataFrame:
+    # mtime_ns and size are only part of the cache key: a new publish is a new key.
+    try:
+        con = duckdb.connect(path, read_only=True)
+    except duckdb.Error as exc:
+        raise WarehouseError(str(exc).splitlines()[0]) from exc
+    try:
+        return con.execute(sql, [_bindable(p) for p in params]).df()
+    except duckdb.Error as exc:
+        raise WarehouseError(str(exc).splitlines()[0]) from exc
+    finally:
+        con.close()
+
+
+def _query(sql: str, params: tuple | list = ()) -> pd.DataFrame:
+    stamp = warehouse_stamp()
+    if stamp is None:
+        raise WarehouseMissing(str(warehouse_path()))
+    frozen = tuple(tuple(p) if isinstance(p, list) else p for p in params)
+    return _cached_query(*stamp, sql, frozen)
+
+
+def _scalar_row(sql: str, params: tuple | list = ()) -> dict[str, Any]:
+    frame = _query(sql, params)
+    return {} if frame.empty else {k: _plain(v) for k, v in frame.iloc[0].items()}
+
+
+def _plain(value: Any) -> Any:
+    """NaN/NA/NaT become None so callers test one thing."""
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Schema
+
+
+def marts_columns() -> dict[str, frozenset[str]]:
+    frame = _query(
+        "select table_name, column_name from information_schema.columns where table_schema = ? "
+        "order by table_name, ordinal_position",
+        ("marts",),
+    )
+    out: dict[str, set[str]] = {}
+    for table, column in frame.itertuples(index=False):
+        out.setdefault(table, set()).add(column)
+    return {table: frozenset(columns) for table, columns in out.items()}
+
+
+def has_table(table: str, columns: tuple[str, ...] = ()) -> bool:
+    present = marts_columns().get(table)
+    return present is not None and set(columns) <= present
+
+
+def present_columns(table: str, candidates: tuple[str, ...]) -> tuple[str, ...]:
+    """The whitelisted ``candidates`` that ``marts.table`` has, in whitelist order."""
+    present = marts_columns().get(table, frozenset())
+    return tuple(c for c in candidates if c in present)
+
+
+def contract_gaps() -> list[str]:
+    """Tables and columns of CONTRACT §5 missing from the warehouse."""
+    have = marts_columns()
+    missing: list[str] = []
+    for table, columns in CONTRACT.items():
+        if table not in have:
+            missing.append(f"marts.{table}")
+        else:
+            missing.extend(f"marts.{table}.{c}" for c in columns if c not in have[table])
+    return missing
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Filters
+
+
+@dataclasses.dataclass(frozen=True)
+class ContactFilter:
+    """The filters of a contact-level query. Empty tuples mean "no filter"."""
+
+    start: dt.date
+    end: dt.date
+    include_suspects: bool = False
+    channels: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    departments: tuple[str, ...] = ()
+
+    def with_(self, **changes: Any) -> ContactFilter:
+        return dataclasses.replace(self, **changes)
+
+    def params(self) -> list[Any]:
+        """Values for ``CONTACT_WHERE``, in order."""
+        return [
+            self.start, self.end,
+            self.include_suspects,
+            list(self.channels), list(self.channels),
+            list(self.reasons), list(self.reasons),
+            list(self.departments), list(self.departments),
+        ]  # fmt: skip
+
+
+# Inbound contacts only: "why do customers contact us" is about what customers start; our own outbound
+# calls (the closed loop) are read on their own page.
+CONTACT_WHERE = f"""
+    c.contact_date between ? and ?
+    and (? or not coalesce(c.is_suspect, false))
+    and coalesce(lower(c.direction), 'inbound') = 'inbound'
+    and (len(?::varchar[]) = 0 or list_contains(?::varchar[], c.channel))
+    and (len(?::varchar[]) = 0 or list_contains(?::varchar[], coalesce(c.reason_code, '{NO_REASON}')))
+    and (len(?::varchar[]) = 0 or list_contains(?::varchar[], coalesce(c.department_id, '{NO_DEPARTMENT}')))
+"""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reference: bounds, options, labels
+
+
+def date_bounds() -> tuple[dt.date, dt.date] | None:
+    row = _scalar_row("select min(contact_date) as lo, max(contact_date) as hi from marts.fct_contacts")
+    if not row or row["lo"] is None:
+        return None
+    return pd.Timestamp(row["lo"]).date(), pd.Timestamp(row["hi"]).date()
+
+
+def published_at() -> dt.datetime | None:
+    stamp = warehouse_stamp()
+    return None if stamp is None else dt.datetime.fromtimestamp(stamp[1] / 1e9)
+
+
+def filter_options() -> dict[str, list[str]]:
+    """Values seen in inbound contacts, per filter."""
+    frame = _query(
+        f"""
+        select 'channel' as what, c.channel as value from marts.fct_contacts c
+        where coalesce(lower(c.direction), 'inbound') = 'inbound' and c.channel is not null group by all
+        union all
+        select 'reason', coalesce(c.reason_code, '{NO_REASON}') from marts.fct_contacts c group by all
+        union all
+        select 'department', coalesce(c.department_id, '{NO_DEPARTMENT}') from marts.fct_contacts c group by all
+        union all
+        select 'incident', c.incident_id from marts.fct_contacts c where c.incident_id is not null group by all
+        order by 1, 2
+        """
+    )
+    out: dict[str, list[str]] = {"channel": [], "reason": [], "department": [], "incident": []}
+    for what, value in frame.itertuples(index=False):
+        out[what].append(str(value))
+    return out
+
+
+def reasons() -> pd.DataFrame:
+    """reason_code, label_en, label_fr, kind, department_id (current owner). Labels need dim_reasons."""
+    if has_table("dim_reasons", DIM_REASONS_COLUMNS):
+        sql = """
+        select reason_code, r.label_en, r.label_fr,
+               coalesce(d.kind, r.kind) as kind, coalesce(d.department_id, r.department_id) as department_id
+        from (select reason_code, kind, department_id from marts.driver_ranking) d
+        full join (
+            select reason_code, max(label_en) as label_en, max(label_fr) as label_fr,
+                   max(kind) as kind, max(department_id) as department_id
+            from marts.dim_reasons group by reason_code
+        ) r using (reason_code)
+        order by reason_code
+        """
+    else:
+        sql = """
+        select reason_code, null::varchar as label_en, null::varchar as label_fr, kind, department_id
+        from marts.driver_ranking order by reason_code
+        """
+    return _query(sql)
+
+
+def departments() -> pd.DataFrame:
+    """department_id, name, manager. Names need dim_departments; managers fall back to the alerts."""
+    if has_table("dim_departments", DIM_DEPARTMENTS_COLUMNS):
+        sql = """
+        select department_id, max(name) as name, max(manager) as manager
+        from marts.dim_departments group by department_id order by department_id
+        """
+    else:
+        sql = """
+        select department_id, null::varchar as name, max(manager) as manager from (
+            select department_id, null::varchar as manager from marts.department_scorecard
+            union all select department_id, manager from marts.alerts
+        ) where department_id is not null group by department_id order by department_id
+        """
+    return _query(sql)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Overview
+
+
+def contact_kpis(flt: ContactFilter) -> dict[str, Any]:
+    return _scalar_row(
+        f"""
+        select count(*) as contacts,
+               count(*) filter (where c.is_unwanted) as unwanted,
+               coalesce(sum(c.cost) filter (where c.is_unwanted), 0) as unwanted_cost,
+               count(*) filter (where c.is_repeat) as repeats
+        from marts.fct_contacts c where {CONTACT_WHERE}
+        """,
+        flt.params(),
+    )
+
+
+def contact_kpis_weekly(flt: ContactFilter) -> pd.DataFrame:
+    """Per 7-day bucket ending on ``flt.end`` (so every bucket but the oldest is a full week)."""
+    return _query(
+        f"""
+        select ?::date - 7 * (date_diff('day', c.contact_date, ?::date) // 7) - 6 as week_start,
+               count(*) as contacts,
+               count(*) filter (where c.is_unwanted) as unwanted,
+               count(*) filter (where not coalesce(c.is_unwanted, false)) as value,
+               coalesce(sum(c.cost) filter (where c.is_unwanted), 0) as unwanted_cost,
+               count(*) filter (where c.is_repeat) as repeats
+        from marts.fct_contacts c where {CONTACT_WHERE}
+        group by all order by week_start
+        """,
+        [flt.end, flt.end, *flt.params()],
+    )
+
+
+SURVEY_AGGREGATES = f"""
+    count(*) as responses,
+    avg(case when s.csat >= {CSAT_SATISFIED_MIN} then 1.0 else 0.0 end) filter (where s.csat is not null) as csat,
+    100.0 * (count(*) filter (where s.nps >= {NPS_PROMOTER_MIN}) - count(*) filter (where s.nps <= {NPS_DETRACTOR_MAX}))
+        / nullif(count(s.nps), 0) as nps,
+    avg(s.ces) as ces
+"""
+SURVEY_WHERE = "s.responded_at::date between ? and ? and (? or not coalesce(s.is_suspect, false))"
+
+
+def survey_kpis(start: dt.date, end: dt.date, include_suspects: bool) -> dict[str, Any]:
+    return _scalar_row(
+        f"select {SURVEY_AGGREGATES} from marts.survey_responses s where {SURVEY_WHERE}",
+        [start, end, include_suspects],
+    )
+
+
+def survey_kpis_weekly(start: dt.date, end: dt.date, include_suspects: bool) -> pd.DataFrame:
+    return _query(
+        f"""
+        select ?::date - 7 * (date_diff('day', s.responded_at::date, ?::date) // 7) - 6 as week_start,
+               {SURVEY_AGGREGATES}
+        from marts.survey_responses s where {SURVEY_WHERE}
+        group by all order by week_start
+        """,
+        [end, end, start, end, include_suspects],
+    )
+
+
+def unwanted_change_by_reason(flt: ContactFilter) -> pd.DataFrame:
+    """Unwanted contacts per reason: the 7 days ending ``flt.end`` (current) vs the 7 days before (previous)."""
+    window = flt.with_(start=flt.end - dt.timedelta(days=13))
+    return _query(
+        f"""
+        select coalesce(c.reason_code, '{NO_REASON}') as reason_code,
+               count(*) filter (where c.contact_date > ?::date - 7) as current,
+               count(*) filter (where c.contact_date <= ?::date - 7) as previous
+        from marts.fct_contacts c where {CONTACT_WHERE} and c.is_unwanted
+        group by all order by reason_code
+        """,
+        [flt.end, flt.end, *window.params()],
+    )
+
+
+def top_changes(flt: ContactFilter, limit: int = 8) -> pd.DataFrame:
+    """The reasons whose unwanted contacts moved most (absolute change) between the last two weeks."""
+    frame = unwanted_change_by_reason(flt)
+    frame["change"] = frame["current"] - frame["previous"]
+    frame = frame[frame["change"] != 0]
+    order = frame["change"].abs().sort_values(ascending=False, kind="stable").index
+    return frame.loc[order].head(limit).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Why do customers contact us?
+
+
+def reason_breakdown(flt: ContactFilter) -> pd.DataFrame:
+    return _query(
+        f"""
+        select coalesce(c.reason_code, '{NO_REASON}') as reason_code,
+               count(*) as contacts,
+               count(*) filter (where c.is_unwanted) as unwanted,
+               count(*) filter (where not coalesce(c.is_unwanted, false)) as value,
+               coalesce(sum(c.cost), 0) as cost,
+               coalesce(sum(c.cost) filter (where c.is_unwanted), 0) as unwanted_cost,
+               avg(c.handle_seconds) / 60 as avg_handle_min,
+               avg(case when c.is_repeat then 1.0 else 0.0 end) as repeat_rate,
+               avg(c.transfers) as avg_transfers,
+               mode(c.department_id) as department_id
+        from marts.fct_contacts c where {CONTACT_WHERE}
+        group by all order by contacts desc, reason_code
+        """,
+        flt.params(),
+    )
+
+
+def unwanted_by_department_reason(flt: ContactFilter) -> pd.DataFrame:
+    return _query(
+        f"""
+        select coalesce(c.department_id, '{NO_DEPARTMENT}') as department_id,
+               coalesce(c.reason_code, '{NO_REASON}') as reason_code,
+               count(*) as unwanted, coalesce(sum(c.cost), 0) as cost
+        from marts.fct_contacts c where {CONTACT_WHERE} and c.is_unwanted
+        group by all order by unwanted desc, department_id, reason_code
+        """,
+        flt.params(),
+    )
+
+
+QUADRANTS = ("eliminate", "automate", "simplify", "leverage")
+
+
+def value_irritant_quadrants(
+    breakdown: pd.DataFrame, kinds: dict[str, Any], owners: dict[str, Any]
+) -> pd.DataFrame:
+    """Place each classified reason of ``reason_breakdown`` in the value/irritant matrix.
+
+    - leverage: a value reason;
+    - automate (deflect): an unwanted *simple* question — handle time and repeat rate both at or below the
+      median of the reasons shown — that self-service could answer;
+    - eliminate: otherwise, an unwanted reason owned by an upstream department: fix the cause there;
+    - simplify: otherwise (unwanted, long or repeated, no upstream owner): simplify the process.
+    """
+    frame = breakdown[breakdown["reason_code"] != NO_REASON].copy()
+    frame["kind"] = frame["reason_code"].map(kinds)
+    frame = frame[frame["kind"].isin(["value", "unwanted"])].reset_index(drop=True)
+    if frame.empty:
+        return frame.assign(unwanted_share=[], quadrant=[])
+    frame["unwanted_share"] = frame["unwanted"] / frame["contacts"]
+    simple = (frame["avg_handle_min"] <= frame["avg_handle_min"].median()) & (
+        frame["repeat_rate"] <= frame["repeat_rate"].median()
+    )
+    owner = frame["reason_code"].map(owners).fillna(frame["department_id"])
+    upstream = owner.notna() & (owner != NO_DEPARTMENT)
+    is_value = frame["kind"] == "value"
+    frame["quadrant"] = "simplify"
+    frame.loc[upstream, "quadrant"] = "eliminate"
+    frame.loc[simple, "quadrant"] = "automate"
+    frame.loc[is_value, "quadrant"] = "leverage"
+    return frame
+
+
+def contact_text_columns() -> tuple[str, ...]:
+    return present_columns("fct_contacts", CONTACT_TEXT_COLUMNS)
+
+
+def contact_texts(flt: ContactFilter, reason_code: str, limit: int = TEXT_SAMPLE_ROWS) -> pd.DataFrame | None:
+    """Newest contact texts of one reason; None when the warehouse publishes no text column."""
+    columns = contact_text_columns()
+    if not columns:
+        return None
+    selected = ", ".join(f"c.{name}" for name in columns)  # whitelisted identifiers only
+    not_empty = " or ".join(f"nullif(trim(c.{name}), '') is not null" for name in columns)
+    return _query(
+        f"""
+        select c.contact_id, c.started_at, c.channel, {selected}
+        from marts.fct_contacts c
+        where {CONTACT_WHERE} and coalesce(c.reason_code, '{NO_REASON}') = ? and ({not_empty})
+        order by c.started_at desc, c.contact_id limit ?
+        """,
+        [*flt.params(), reason_code, int(limit)],
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Departments
+
+
+def department_ranking(start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Per department over the months touching [start, end]: contacts, unwanted, own volume, unwanted per 1,000.
+
+    The scorecard publishes contacts_per_1000 = contacts / volume × 1000, so the volume of a month is
+    contacts × 1000 / contacts_per_1000 (unless the warehouse publishes it as an extra ``volume`` column).
+    """
+    if present_columns("department_scorecard", ("volume",)):
+        volume = "sum(s.volume)"
+    else:
+        volume = "sum(case when s.contacts_per_1000 > 0 then s.contacts * 1000.0 / s.contacts_per_1000 end)"
+    return _query(
+        f"""
+        select s.department_id,
+               sum(s.contacts) as contacts,
+               sum(s.unwanted_contacts) as unwanted,
+               {volume} as volume,
+               sum(s.unwanted_contacts) * 1000.0 / nullif({volume}, 0) as unwanted_per_1000,
+               sum(s.contacts) * 1000.0 / nullif({volume}, 0) as contacts_per_1000
+        from marts.department_scorecard s
+        where s.month between date_trunc('month', ?::date) and ?::date
+        group by all order by unwanted_per_1000 desc nulls last, unwanted desc, s.department_id
+        """,
+        [start, end],
+    )
+
+
+def department_scorecard(department_id: str) -> pd.DataFrame:
+    return _query(
+        """
+        select month, contacts, unwanted_contacts, unwanted_share, repeat_rate, contacts_per_1000,
+               csat, nps, ces, alerts, alerts_recontacted, target_alerts_recontacted
+        from marts.department_scorecard where department_id = ? order by month
+        """,
+        [department_id],
+    )
+
+
+def department_reasons(department_id: str) -> pd.DataFrame:
+    return _query(
+        """
+        select reason_code, kind, contacts, unwanted_contacts, cost, repeat_rate, csat, share_of_unwanted, rank
+        from marts.driver_ranking where department_id = ? order by rank, reason_code
+        """,
+        [department_id],
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Incidents
+
+
+def incidents(start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Registered incidents touching [start, end], with impact and their period.
+
+    The period comes from title/started_at/ended_at when the warehouse publishes them (on incident_impact or
+    an optional dim_incidents), else from the dates of the contacts linked to the incident.
+    """
+    details = present_columns("incident_impact", INCIDENT_DETAIL_COLUMNS)
+    if details:
+        extra, join = ", " + ", ".join(f"i.{c}" for c in details), ""
+    else:
+        details = present_columns("dim_incidents", INCIDENT_DETAIL_COLUMNS)
+        if details and has_table("dim_incidents", ("incident_id",)):
+            extra = ", " + ", ".join(f"d.{c}" for c in details)
+            join = "left join marts.dim_incidents d using (incident_id)"
+        else:
+            extra, join = "", ""
+    frame = _query(
+        f"""
+        select incident_id, i.department_id, i.reason_code, i.linked_contacts, i.baseline_contacts,
+               i.excess_contacts, i.excess_cost, i.proactive, i.contacts_per_hour_peak,
+               s.first_day, s.last_day {extra}
+        from marts.incident_impact i
+        left join (
+            select incident_id, min(contact_date) as first_day, max(contact_date) as last_day
+            from marts.fct_contacts where incident_id is not null group by incident_id
+        ) s using (incident_id)
+        {join}
+        order by i.excess_contacts desc nulls last, incident_id
+        """
+    )
+    for name in ("title", "started_at", "ended_at"):
+        if name not in frame.columns:
+            frame[name] = None
+    first = pd.to_datetime(frame["started_at"]).dt.normalize().fillna(pd.to_datetime(frame["first_day"]))
+    last = pd.to_datetime(frame["ended_at"]).dt.normalize().fillna(pd.to_datetime(frame["last_day"]))
+    frame["period_start"], frame["period_end"] = first, last
+    overlaps = (first <= pd.Timestamp(end)) & (last >= pd.Timestamp(start))
+    return frame[overlaps.fillna(False)].reset_index(drop=True)
+
+
+def daily_contacts_by_reason(flt: ContactFilter) -> pd.DataFrame:
+    return _query(
+        f"""
+        select c.contact_date, coalesce(c.reason_code, '{NO_REASON}') as reason_code, count(*) as contacts
+        from marts.fct_contacts c where {CONTACT_WHERE}
+        group by all order by c.contact_date, reason_code
+        """,
+        flt.params(),
+    )
+
+
+def incident_candidates(start: dt.date, end: dt.date) -> pd.DataFrame:
+    return _query(
+        """
+        select contact_date, reason_code, observed, expected, score, matched_incident_id
+        from marts.incident_candidates where contact_date between ? and ?
+        order by contact_date, reason_code
+        """,
+        [start, end],
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Actions
+
+
+def action_effects() -> pd.DataFrame:
+    details = present_columns("action_effect", ACTION_DETAIL_COLUMNS)
+    extra = "".join(f", a.{c}" for c in details)
+    frame = _query(
+        f"""
+        select a.action_id, a.reason_code, a.department_id, a.weeks_before, a.weeks_after, a.rate_before,
+               a.rate_after, a.rate_ratio, a.ci_low, a.ci_high, a.contacts_avoided, a.verdict {extra}
+        from marts.action_effect a order by a.action_id
+        """
+    )
+    for name in ACTION_DETAIL_COLUMNS:
+        if name not in frame.columns:
+            frame[name] = None
+    return frame
+
+
+def weekly_contacts_of_reason(reason_code: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Weekly (Monday) inbound, non-suspect contacts of one reason, as the action marts count them."""
+    flt = ContactFilter(start=start, end=end, reasons=(reason_code,))
+    return _query(
+        f"""
+        select date_trunc('week', c.contact_date)::date as week_start, count(*) as contacts
+        from marts.fct_contacts c where {CONTACT_WHERE}
+        group by all order by week_start
+        """,
+        flt.params(),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Closed loop
+
+ALERT_WHERE = "(? or not coalesce(r.is_suspect, false))"
+
+
+def activity_as_of() -> dt.datetime | None:
+    """Latest activity in the warehouse: alert ages are measured from here, not from the wall clock,
+    so an older warehouse still reads sensibly."""
+    row = _scalar_row(
+        """
+        select greatest(
+            (select max(started_at) from marts.fct_contacts),
+            (select max(created_at) from marts.alerts),
+            (select max(recontacted_at) from marts.alerts)
+        ) as as_of
+        """
+    )
+    value = row.get("as_of")
+    return None if value is None else pd.Timestamp(value).to_pydatetime()
+
+
+def alert_summary(start: dt.date, end: dt.date, include_suspects: bool) -> dict[str, Any]:
+    return _scalar_row(
+        f"""
+        select count(*) as alerts,
+               count(*) filter (where a.status = 'recontacted') as in_time,
+               count(*) filter (where a.status = 'late') as late,
+               count(*) filter (where a.status = 'open') as open,
+               median(a.hours_to_recontact) filter (where a.recontacted_at is not null) as median_hours
+        from marts.alerts a left join marts.survey_responses r using (response_id)
+        where a.created_at::date between ? and ? and {ALERT_WHERE}
+        """,
+        [start, end, include_suspects],
+    )
+
+
+def open_alerts(as_of: dt.datetime, include_suspects: bool) -> pd.DataFrame:
+    """Every alert still open, whatever the period: open work is today's work."""
+    return _query(
+        f"""
+        select a.alert_id, a.customer_key, a.department_id, a.manager, a.created_at,
+               (epoch(?::timestamp) - epoch(a.created_at)) / 3600.0 as age_hours
+        from marts.alerts a left join marts.survey_responses r using (response_id)
+        where a.status = 'open' and {ALERT_WHERE}
+        order by a.created_at, a.alert_id
+        """,
+        [as_of, include_suspects],
+    )
+
+
+def monthly_recontact(start: dt.date, end: dt.date) -> pd.DataFrame:
+    return _query(
+        """
+        select month, sum(alerts) as alerts, sum(alerts_recontacted) as recontacted,
+               sum(target_alerts_recontacted) as target
+        from marts.department_scorecard
+        where month between date_trunc('month', ?::date) and ?::date
+        group by month order by month
+        """,
+        [start, end],
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Contact explorer
+
+EXPLORER_COLUMNS = (
+    "contact_id", "started_at", "channel", "source", "reason_code", "reason_method", "department_id",
+    "incident_id", "is_unwanted", "is_repeat", "transfers", "reopens", "handle_seconds", "cost", "is_suspect",
+    "suspect_reason",
+)  # fmt: skip
+INCIDENT_MODES = ("any", "with", "without")
+YES_NO_ANY = ("any", "yes", "no")
+
+EXPLORER_WHERE = f"""
+    {CONTACT_WHERE}
+    and (? = 'any' or (? = 'with' and c.incident_id is not null) or (? = 'without' and c.incident_id is null)
+         or c.incident_id = ?)
+    and (? = 'any' or (? = 'yes') = coalesce(c.is_repeat, false))
+    and (? = 'any' or (? = 'yes') = coalesce(c.is_suspect, false))
+"""
+
+
+def _explorer_params(flt: ContactFilter, incident: str, repeat: str, suspect: str) -> list[Any]:
+    # The explorer has its own suspect filter, so the global one is opened here.
+    return [*flt.with_(include_suspects=True).params(), *[incident] * 4, *[repeat] * 2, *[suspect] * 2]
+
+
+def explore_count(flt: ContactFilter, incident: str, repeat: str, suspect: str) -> int:
+    row = _scalar_row(
+        f"select count(*) as n from marts.fct_contacts c where {EXPLORER_WHERE}",
+        _explorer_params(flt, incident, repeat, suspect),
+    )
+    return int(row.get("n") or 0)
+
+
+def explore_contacts(
+    flt: ContactFilter, incident: str, repeat: str, suspect: str, limit: int = EXPLORER_MAX_ROWS
+) -> pd.DataFrame:
+    columns = EXPLORER_COLUMNS + contact_text_columns()
+    selected = ", ".join(f"c.{name}" for name in columns)  # whitelisted identifiers only
+    return _query(
+        f"""
+        select {selected} from marts.fct_contacts c where {EXPLORER_WHERE}
+        order by c.started_at desc, c.contact_id limit ?
+        """,
+        [*_explorer_params(flt, incident, repeat, suspect), int(limit)],
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Data health
+
+
+def load_summary() -> pd.DataFrame:
+    return _query(
+        """
+        select source, count(*) as files, count(*) filter (where status = 'duplicate') as duplicates,
+               sum(rows_read) as rows_read, sum(rows_loaded) as rows_loaded, sum(rows_rejected) as rows_rejected,
+               max(loaded_at) as loaded_at
+        from marts.load_audit group by source order by source
+        """
+    )
+
+
+def load_files(limit: int = 200) -> pd.DataFrame:
+    return _query(
+        """
+        select loaded_at, source, file, status, rows_read, rows_loaded, rows_rejected, sha256
+        from marts.load_audit order by loaded_at desc, source, file limit ?
+        """,
+        [int(limit)],
+    )
+
+
+def rejects_by_reason() -> pd.DataFrame:
+    return _query(
+        """
+        select source, reason, count(*) as rows, count(distinct file) as files
+        from marts.rejects group by all order by rows desc, source, reason
+        """
+    )
+
+
+def rejects_sample(limit: int = 200) -> pd.DataFrame:
+    return _query(
+        """
+        select source, file, line, reason, left(cast(raw as varchar), 300) as raw
+        from marts.rejects order by source, file, line limit ?
+        """,
+        [int(limit)],
+    )
+
+
+def quality_results(limit: int = 1_000) -> pd.DataFrame | None:
+    """The latest data-quality results, failures first; None when the warehouse publishes none."""
+    if not has_table("quality_results", QUALITY_COLUMNS):
+        return None
+    return _query(
+        """
+        select cast(q.run as varchar) as run, q."check", q.asset, q.severity, q.passed, q.failing_rows,
+               cast(q.details as varchar) as details
+        from marts.quality_results q
+        order by q.run desc, q.passed, q.severity, q."check" limit ?
+        """,
+        [int(limit)],
+    )

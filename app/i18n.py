@@ -1,0 +1,480 @@
+"""Labels in English and French, and number/date formatting per language.
+
+Every string a leader reads goes through ``t()``; every number or date through the ``fmt_*`` helpers,
+so a French page reads ``12 345,6`` and ``23/11/2026`` and an English one ``12,345.6`` and ``2026-11-23``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from typing import Any
+
+LANGS = ("en", "fr")
+DEFAULT_LANG = "en"
+LANG_NAMES = {"en": "English", "fr": "Français"}
+
+# The warehouse does not record the currency; `whycall.yml` says EUR by default.
+CURRENCY = os.environ.get("WHYCALL_CURRENCY", "EUR").upper()
+_CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF", "CAD": "$"}
+
+MISSING = "–"
+
+# key -> (English, French)
+TEXTS: dict[str, tuple[str, str]] = {
+    # app shell
+    "app_title": ("whycall", "whycall"),
+    "app_tagline": ("Why customers contact us, and what to fix", "Pourquoi les clients nous contactent, et quoi corriger"),
+    "language": ("Language", "Langue"),
+    "period": ("Period", "Période"),
+    "include_suspects": ("Include suspect contacts", "Inclure les contacts suspects"),
+    "include_suspects_help": (
+        "Suspect contacts are flagged by listed rules (bursts, too-short or copy-pasted texts, straight-lined "
+        "surveys). They are left out by default.",
+        "Les contacts suspects sont repérés par des règles listées (rafales, textes trop courts ou copiés-collés, "
+        "enquêtes remplies mécaniquement). Ils sont exclus par défaut.",
+    ),
+    "data_as_of": ("Data up to {date}", "Données jusqu'au {date}"),
+    "published_at": ("Published {when}", "Publié le {when}"),
+    "warehouse": ("Warehouse", "Entrepôt"),
+    # pages
+    "page_overview": ("Overview", "Vue d'ensemble"),
+    "page_why": ("Why do customers contact us?", "Pourquoi nous contacte-t-on ?"),
+    "page_departments": ("Departments", "Départements"),
+    "page_incidents": ("Incidents", "Incidents"),
+    "page_actions": ("Actions", "Actions"),
+    "page_closed_loop": ("Closed loop", "Boucle de rappel"),
+    "page_explorer": ("Contact explorer", "Explorateur de contacts"),
+    "page_health": ("Data health", "Santé des données"),
+    "nav_section_questions": ("Questions", "Questions"),
+    "nav_section_detail": ("Detail", "Détail"),
+    # empty / error states
+    "no_warehouse_title": ("No warehouse published yet", "Aucun entrepôt publié pour l'instant"),
+    "no_warehouse_body": (
+        "The dashboards read the published warehouse, and there is none at `{path}`.\n\n"
+        "Run the pipeline first: `whycall run` (or `whycall demo` for generated sample data). "
+        "To read another file, set `WHYCALL_WAREHOUSE` or start with `whycall app --warehouse FILE`.",
+        "Les tableaux de bord lisent l'entrepôt publié, et il n'y en a pas à `{path}`.\n\n"
+        "Lancez d'abord le pipeline : `whycall run` (ou `whycall demo` pour des données d'exemple). "
+        "Pour lire un autre fichier, définissez `WHYCALL_WAREHOUSE` ou lancez `whycall app --warehouse FICHIER`.",
+    ),
+    "warehouse_error_title": ("The warehouse could not be read", "L'entrepôt n'a pas pu être lu"),
+    "warehouse_error_body": (
+        "`{path}` does not hold what this page needs ({error}). It may come from an older version: "
+        "rebuild it with `whycall run --full-refresh`. The *Data health* page lists what is missing.",
+        "`{path}` ne contient pas ce dont cette page a besoin ({error}). Il vient peut-être d'une version plus "
+        "ancienne : reconstruisez-le avec `whycall run --full-refresh`. La page *Santé des données* liste ce qui manque.",
+    ),
+    "no_data": (
+        "No data for these filters. Widen the period or remove a filter.",
+        "Aucune donnée pour ces filtres. Élargissez la période ou retirez un filtre.",
+    ),
+    "suspects_excluded_note": (
+        "Suspect contacts are excluded (toggle in the sidebar).",
+        "Les contacts suspects sont exclus (bouton dans la barre latérale).",
+    ),
+    "suspects_included_note": ("Suspect contacts are included.", "Les contacts suspects sont inclus."),
+    "mart_note": (
+        "Computed by the warehouse without suspect contacts, whatever the toggle.",
+        "Calculé par l'entrepôt sans les contacts suspects, quel que soit le bouton.",
+    ),
+    "vs_previous": (
+        "{start} → {end}, compared with the {days} days before ({pstart} → {pend}). Inbound contacts.",
+        "{start} → {end}, comparé aux {days} jours précédents ({pstart} → {pend}). Contacts entrants.",
+    ),
+    # KPI names
+    "contacts": ("Contacts", "Contacts"),
+    "unwanted_contacts": ("Unwanted contacts", "Contacts évitables"),
+    "value_contacts": ("Value contacts", "Contacts à valeur"),
+    "unwanted_share": ("Unwanted share", "Part évitable"),
+    "unwanted_cost": ("Cost of unwanted contacts", "Coût des contacts évitables"),
+    "repeat_rate": ("Repeat rate", "Taux de recontact"),
+    "csat": ("CSAT", "CSAT"),
+    "nps": ("NPS", "NPS"),
+    "ces": ("CES", "CES"),
+    "csat_help": ("Share of satisfied answers (top 2 of the scale) among rated.", "Part de réponses satisfaites (2 meilleures notes) parmi les notées."),
+    "nps_help": ("% promoters (9–10) − % detractors (0–6).", "% promoteurs (9–10) − % détracteurs (0–6)."),
+    "ces_help": ("Average effort score, on its own scale (higher = easier).", "Score d'effort moyen, sur son échelle (plus haut = plus facile)."),
+    "unwanted_help": (
+        "A contact is unwanted when its reason is an irritant, when it is a repeat, or when it is linked to an incident.",
+        "Un contact est évitable si son motif est un irritant, s'il s'agit d'un recontact ou s'il est lié à un incident.",
+    ),
+    "responses": ("Survey responses", "Réponses aux enquêtes"),
+    "cost": ("Cost", "Coût"),
+    "per_week": ("per week", "par semaine"),
+    "week": ("Week", "Semaine"),
+    "day": ("Day", "Jour"),
+    "month": ("Month", "Mois"),
+    "date": ("Date", "Date"),
+    "reason": ("Reason", "Motif"),
+    "department": ("Department", "Département"),
+    "manager": ("Manager", "Responsable"),
+    "channel": ("Channel", "Canal"),
+    "incident": ("Incident", "Incident"),
+    "kind": ("Kind", "Nature"),
+    "kind_value": ("value", "valeur"),
+    "kind_unwanted": ("unwanted", "évitable"),
+    "unclassified": ("Unclassified", "Non classé"),
+    "no_department": ("No department", "Sans département"),
+    "share_pct": ("Share (%)", "Part (%)"),
+    "cumulative_share": ("Cumulative share of contacts (%)", "Part cumulée des contacts (%)"),
+    "avg_handle_min": ("Average handle time (min)", "Durée moyenne de traitement (min)"),
+    # overview
+    "overview_trend_title": ("Contacts per week: unwanted vs value", "Contacts par semaine : évitables et à valeur"),
+    "changed_most": ("What changed most this week", "Ce qui a le plus changé cette semaine"),
+    "changed_most_caption": (
+        "Unwanted contacts of the last 7 days ({start} → {end}) against the 7 days before, by reason.",
+        "Contacts évitables des 7 derniers jours ({start} → {end}) comparés aux 7 jours précédents, par motif.",
+    ),
+    "changed_most_chart": ("Change in unwanted contacts, last 7 days vs 7 days before", "Évolution des contacts évitables, 7 derniers jours vs 7 jours précédents"),
+    "biggest_rise": ("Biggest rise: **{reason}** {delta} ({before} → {after}).", "Plus forte hausse : **{reason}** {delta} ({before} → {after})."),
+    "biggest_fall": ("Biggest fall: **{reason}** {delta} ({before} → {after}).", "Plus forte baisse : **{reason}** {delta} ({before} → {after})."),
+    "no_change": ("Nothing changed between the two weeks.", "Rien n'a changé entre les deux semaines."),
+    "change": ("Change", "Évolution"),
+    "last_7_days": ("Last 7 days", "7 derniers jours"),
+    "previous_7_days": ("7 days before", "7 jours précédents"),
+    "survey_section": ("Customer feedback", "Retour des clients"),
+    "volume_section": ("Volume and waste", "Volume et gaspillage"),
+    # why page
+    "why_caption": (
+        "Every reason, split into unwanted contacts (irritants, repeats, incidents) and value contacts.",
+        "Chaque motif, séparé entre contacts évitables (irritants, recontacts, incidents) et contacts à valeur.",
+    ),
+    "pareto_title": ("Contacts by reason: unwanted vs value (Pareto)", "Contacts par motif : évitables et à valeur (Pareto)"),
+    "drivers_title": ("Top unwanted drivers by originating department", "Principaux motifs évitables par département d'origine"),
+    "matrix_title": ("Value / irritant matrix", "Matrice valeur / irritant"),
+    "matrix_caption": (
+        "Eliminate: unwanted and owned by an upstream department — fix the cause. Automate / deflect: unwanted "
+        "simple questions (short calls, rarely repeated) — answer them in self-service. Simplify: unwanted, long "
+        "or repeated, with no upstream owner — simplify the process. Leverage: value contacts — do them well.",
+        "Éliminer : évitable et causé par un département amont — corriger la cause. Automatiser / dévier : questions "
+        "simples évitables (appels courts, peu de recontacts) — y répondre en libre-service. Simplifier : évitable, "
+        "long ou répété, sans département amont — simplifier le processus. Valoriser : contacts à valeur — bien les traiter.",
+    ),
+    "quadrant": ("Recommended move", "Action recommandée"),
+    "q_eliminate": ("Eliminate", "Éliminer"),
+    "q_automate": ("Automate / deflect", "Automatiser / dévier"),
+    "q_simplify": ("Simplify", "Simplifier"),
+    "q_leverage": ("Leverage", "Valoriser"),
+    "channels": ("Channels", "Canaux"),
+    "all_channels": ("All channels", "Tous les canaux"),
+    "drill_title": ("What customers say", "Ce que disent les clients"),
+    "drill_reason": ("Reason to read", "Motif à lire"),
+    "drill_caption": ("Up to {n} recent contacts of this reason, newest first.", "Jusqu'à {n} contacts récents de ce motif, du plus récent au plus ancien."),
+    "no_text_column": (
+        "This warehouse publishes no contact text, so there is nothing to read here.",
+        "Cet entrepôt ne publie pas le texte des contacts : rien à lire ici.",
+    ),
+    "no_text_for_reason": ("No contact text for this reason in the period.", "Aucun texte de contact pour ce motif sur la période."),
+    "text": ("Text", "Texte"),
+    "subject": ("Subject", "Objet"),
+    "started_at": ("Started at", "Début"),
+    # departments
+    "dept_caption": (
+        "Ranked by unwanted contacts per 1,000 units of the department's own volume (invoices, orders…), not by "
+        "raw counts: a big department is not a bad one.",
+        "Classés par contacts évitables pour 1 000 unités du volume propre au département (factures, commandes…), "
+        "pas en nombre brut : un gros département n'est pas un mauvais département.",
+    ),
+    "ranking_title": ("Unwanted contacts per 1,000 units of own volume", "Contacts évitables pour 1 000 unités de volume propre"),
+    "unwanted_per_1000": ("Unwanted per 1,000", "Évitables pour 1 000"),
+    "contacts_per_1000": ("Contacts per 1,000", "Contacts pour 1 000"),
+    "volume": ("Volume", "Volume"),
+    "no_volume_note": (
+        "Without a volume measure, so not ranked: {names}.",
+        "Sans mesure de volume, donc non classés : {names}.",
+    ),
+    "scorecard_title": ("Scorecard", "Tableau de bord"),
+    "pick_department": ("Department", "Département"),
+    "scorecard_month": ("{month}, compared with the month before", "{month}, comparé au mois précédent"),
+    "alerts_recontacted": ("Alerts recontacted in time", "Alertes rappelées à temps"),
+    "target": ("Target", "Objectif"),
+    "alerts": ("Alerts", "Alertes"),
+    "owned_reasons": ("Reasons it owns (whole history)", "Motifs dont il est responsable (tout l'historique)"),
+    "rank": ("Rank", "Rang"),
+    "share_of_unwanted": ("Share of all unwanted", "Part de tous les évitables"),
+    "trend_title": ("Monthly trend", "Tendance mensuelle"),
+    "recontact_vs_target": ("Alerts recontacted in time vs target", "Alertes rappelées à temps vs objectif"),
+    # incidents
+    "incidents_caption": (
+        "Registered incidents and spikes nobody registered, with the extra contacts they produced.",
+        "Incidents enregistrés et pics non enregistrés, avec les contacts supplémentaires qu'ils ont causés.",
+    ),
+    "no_incident": ("No incident in this period.", "Aucun incident sur cette période."),
+    "incidents_count": ("Incidents", "Incidents"),
+    "excess_contacts": ("Excess contacts", "Contacts en excès"),
+    "excess_cost": ("Excess cost", "Coût de l'excès"),
+    "linked_contacts": ("Linked contacts", "Contacts liés"),
+    "baseline_contacts": ("Baseline", "Référence"),
+    "peak_per_hour": ("Peak per hour", "Pic par heure"),
+    "proactive": ("Customers told first", "Clients prévenus"),
+    "proactive_yes": ("told first", "prévenus"),
+    "proactive_no": ("not told", "non prévenus"),
+    "avg_excess_proactive": ("Avg excess, customers told first", "Excès moyen, clients prévenus"),
+    "avg_excess_reactive": ("Avg excess, customers not told", "Excès moyen, clients non prévenus"),
+    "excess_by_incident": ("Excess contacts per incident", "Contacts en excès par incident"),
+    "timeline_title": ("Daily contacts per reason, incidents and spikes", "Contacts quotidiens par motif, incidents et pics"),
+    "timeline_reasons": ("Reasons on the timeline", "Motifs sur la frise"),
+    "registered_incident": ("registered incident", "incident enregistré"),
+    "unregistered_spike": ("Unregistered spike", "Pic non enregistré"),
+    "matched_spike": ("Spike of a registered incident", "Pic d'un incident enregistré"),
+    "unregistered_spikes": ("Unregistered spikes", "Pics non enregistrés"),
+    "unregistered_caption": (
+        "Days whose contacts of a reason rose far above the usual level (same weekday, 4 prior weeks) with no "
+        "incident registered: worth a question to the department.",
+        "Jours où les contacts d'un motif ont largement dépassé le niveau habituel (même jour, 4 semaines "
+        "précédentes) sans incident enregistré : une question à poser au département.",
+    ),
+    "no_spike": ("No unregistered spike in this period.", "Aucun pic non enregistré sur cette période."),
+    "observed": ("Observed", "Observé"),
+    "expected": ("Expected", "Attendu"),
+    "score": ("Score", "Score"),
+    "title": ("Title", "Titre"),
+    "from": ("From", "Du"),
+    "to": ("To", "Au"),
+    # actions
+    "actions_caption": (
+        "Each improvement action: contacts of its reason per unit of volume, 8 weeks before against 8 weeks after, "
+        "with a 95% interval. Reduced only when the whole interval is below 1.",
+        "Chaque action d'amélioration : contacts de son motif par unité de volume, 8 semaines avant contre 8 semaines "
+        "après, avec un intervalle à 95 %. « Réduit » seulement si tout l'intervalle est sous 1.",
+    ),
+    "no_action": ("No improvement action registered yet.", "Aucune action d'amélioration enregistrée."),
+    "actions_count": ("Actions", "Actions"),
+    "actions_reduced": ("Actions that worked", "Actions efficaces"),
+    "contacts_avoided": ("Contacts avoided", "Contacts évités"),
+    "contacts_avoided_help": (
+        "Sum over the actions whose effect is proven (verdict reduced).",
+        "Somme sur les actions dont l'effet est prouvé (verdict réduit).",
+    ),
+    "forest_title": ("Rate after / rate before, with 95% interval", "Taux après / taux avant, intervalle à 95 %"),
+    "rate_ratio": ("Rate ratio (after / before)", "Rapport des taux (après / avant)"),
+    "before_after_title": ("Contact rate before and after", "Taux de contact avant et après"),
+    "rate": ("Contacts per unit of volume", "Contacts par unité de volume"),
+    "before": ("Before", "Avant"),
+    "after": ("After", "Après"),
+    "verdict": ("Verdict", "Verdict"),
+    "verdict_reduced": ("reduced", "réduit"),
+    "verdict_no_evidence": ("no evidence", "pas de preuve"),
+    "verdict_increased": ("increased", "augmenté"),
+    "action": ("Action", "Action"),
+    "interval": ("95% interval", "Intervalle à 95 %"),
+    "weeks_before": ("Weeks before", "Semaines avant"),
+    "weeks_after": ("Weeks after", "Semaines après"),
+    "action_series_title": ("Weekly contacts of {reason} around the action", "Contacts hebdomadaires de {reason} autour de l'action"),
+    "implemented_on": ("Implemented on", "Mise en œuvre le"),
+    "description": ("Description", "Description"),
+    # closed loop
+    "loop_caption": (
+        "Every dissatisfied answer opens an alert for the department owning the contact; the customer should be "
+        "called back within 48 h.",
+        "Chaque réponse insatisfaite ouvre une alerte pour le département responsable du contact ; le client doit "
+        "être rappelé sous 48 h.",
+    ),
+    "open_alerts": ("Open alerts", "Alertes ouvertes"),
+    "recontacted_in_time": ("Recontacted within 48 h", "Rappelés sous 48 h"),
+    "recontacted_in_time_help": (
+        "Share of the period's alerts whose customer was called back within the agreed delay (48 h by default).",
+        "Part des alertes de la période dont le client a été rappelé dans le délai convenu (48 h par défaut).",
+    ),
+    "recontacted_late": ("Recontacted late", "Rappelés en retard"),
+    "median_recontact": ("Median time to recontact", "Délai médian de rappel"),
+    "hours_unit": ("{value} h", "{value} h"),
+    "age": ("Age", "Âge"),
+    "age_hours": ("Age (h)", "Âge (h)"),
+    "age_lt24": ("< 24 h", "< 24 h"),
+    "age_24_48": ("24–48 h", "24–48 h"),
+    "age_2_7d": ("2–7 days", "2–7 jours"),
+    "age_gt7d": ("> 7 days", "> 7 jours"),
+    "open_by_age": ("Open alerts by age", "Alertes ouvertes par âge"),
+    "open_by_manager": ("Open alerts by manager", "Alertes ouvertes par responsable"),
+    "monthly_recontact": ("Alerts recontacted within 48 h per month, against the target", "Alertes rappelées sous 48 h par mois, face à l'objectif"),
+    "open_alert_list": ("Open alerts, oldest first", "Alertes ouvertes, les plus anciennes d'abord"),
+    "no_open_alert": ("No open alert: every dissatisfied customer was called back.", "Aucune alerte ouverte : chaque client insatisfait a été rappelé."),
+    "no_alert": ("No alert in this period.", "Aucune alerte sur cette période."),
+    "as_of": ("Ages as of {when} (latest activity in the warehouse).", "Âges au {when} (dernière activité dans l'entrepôt)."),
+    "alert_id": ("Alert", "Alerte"),
+    "customer": ("Customer", "Client"),
+    "created_at": ("Created at", "Créée le"),
+    "status": ("Status", "Statut"),
+    "recontacted": ("Recontacted in time", "Rappelées à temps"),
+    "unknown_manager": ("(no manager)", "(sans responsable)"),
+    # explorer
+    "explorer_caption": ("Find the contacts behind any number, and download them.", "Retrouvez les contacts derrière chaque chiffre, et téléchargez-les."),
+    "reasons": ("Reasons", "Motifs"),
+    "departments": ("Departments", "Départements"),
+    "incident_filter": ("Incident", "Incident"),
+    "any": ("Any", "Tous"),
+    "with_incident": ("Linked to an incident", "Liés à un incident"),
+    "without_incident": ("Not linked", "Non liés"),
+    "repeat_filter": ("Repeat", "Recontact"),
+    "suspect_filter": ("Suspect", "Suspect"),
+    "yes": ("Yes", "Oui"),
+    "no": ("No", "Non"),
+    "matching": ("Matching contacts", "Contacts trouvés"),
+    "capped": (
+        "Showing the first {shown} of {total} contacts (newest first). Narrow the filters to see the rest.",
+        "Affichage des {shown} premiers contacts sur {total} (les plus récents d'abord). Affinez les filtres pour voir la suite.",
+    ),
+    "download_csv": ("Download CSV", "Télécharger le CSV"),
+    "repeat": ("Repeat", "Recontact"),
+    "unwanted": ("Unwanted", "Évitable"),
+    "suspect": ("Suspect", "Suspect"),
+    "suspect_reason": ("Suspect reason", "Raison de suspicion"),
+    "handle_min": ("Handle (min)", "Traitement (min)"),
+    "direction": ("Direction", "Sens"),
+    "source": ("Source", "Source"),
+    "contact_id": ("Contact", "Contact"),
+    "reason_method": ("Classified by", "Classé par"),
+    "transfers": ("Transfers", "Transferts"),
+    "reopens": ("Reopens", "Réouvertures"),
+    # data health
+    "health_caption": ("What was loaded, what was rejected and which checks passed.", "Ce qui a été chargé, ce qui a été rejeté et quels contrôles sont passés."),
+    "file_info": ("`{path}` — {size}, published {when}", "`{path}` — {size}, publié le {when}"),
+    "contract_ok": ("Every table and column of the contract is present.", "Toutes les tables et colonnes du contrat sont présentes."),
+    "contract_missing": ("Missing from the contract: {items}", "Absent du contrat : {items}"),
+    "loads": ("Files loaded", "Fichiers chargés"),
+    "rows_read": ("Rows read", "Lignes lues"),
+    "rows_loaded": ("Rows loaded", "Lignes chargées"),
+    "rows_rejected": ("Rows rejected", "Lignes rejetées"),
+    "load_audit_title": ("Loads per source", "Chargements par source"),
+    "load_files_title": ("Latest files", "Derniers fichiers"),
+    "rejects_title": ("Rejected rows by reason", "Lignes rejetées par raison"),
+    "rejects_sample_title": ("Sample of rejected rows", "Échantillon de lignes rejetées"),
+    "no_rejects": ("No row was rejected.", "Aucune ligne rejetée."),
+    "no_loads": ("No load recorded.", "Aucun chargement enregistré."),
+    "quality_title": ("Quality checks", "Contrôles qualité"),
+    "quality_latest": ("Latest run `{run}`: {passed} passed, {failed} failed.", "Dernière exécution `{run}` : {passed} réussis, {failed} en échec."),
+    "no_quality_table": (
+        "This warehouse publishes no quality results (table `marts.quality_results`).",
+        "Cet entrepôt ne publie pas de résultats de contrôle (table `marts.quality_results`).",
+    ),
+    "checks_passed": ("Checks passed", "Contrôles réussis"),
+    "checks_failed": ("Checks failed", "Contrôles en échec"),
+    "files": ("Files", "Fichiers"),
+    "file": ("File", "Fichier"),
+    "line": ("Line", "Ligne"),
+    "raw": ("Raw", "Brut"),
+    "loaded_at": ("Loaded at", "Chargé le"),
+    "rows": ("Rows", "Lignes"),
+    "run": ("Run", "Exécution"),
+    "check": ("Check", "Contrôle"),
+    "asset": ("Asset", "Asset"),
+    "severity": ("Severity", "Gravité"),
+    "passed": ("Passed", "Réussi"),
+    "failing_rows": ("Failing rows", "Lignes en échec"),
+    "details": ("Details", "Détails"),
+}
+
+
+def t(key: str, lang: str, **values: Any) -> str:
+    """The label ``key`` in ``lang``; unknown keys show as themselves so a typo is visible, not fatal."""
+    pair = TEXTS.get(key)
+    text = key if pair is None else pair[1 if lang == "fr" else 0]
+    return text.format(**values) if values else text
+
+
+def safe_lang(value: object) -> str:
+    return value if value in LANGS else DEFAULT_LANG
+
+
+def _is_missing(x: Any) -> bool:
+    if x is None:
+        return True
+    try:
+        return bool(math.isnan(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def fmt_num(x: Any, lang: str, decimals: int = 0) -> str:
+    """12,345.6 in English, 12 345,6 in French."""
+    if _is_missing(x):
+        return MISSING
+    text = f"{float(x):,.{decimals}f}"
+    if lang == "fr":
+        text = text.replace(",", " ").replace(".", ",")
+    return text
+
+
+def fmt_pct(share: Any, lang: str, decimals: int = 1) -> str:
+    """A share (0.123) as 12.3% / 12,3 %."""
+    if _is_missing(share):
+        return MISSING
+    number = fmt_num(float(share) * 100, lang, decimals)
+    return f"{number} %" if lang == "fr" else f"{number}%"
+
+
+def fmt_money(x: Any, lang: str, decimals: int = 0) -> str:
+    if _is_missing(x):
+        return MISSING
+    symbol = _CURRENCY_SYMBOLS.get(CURRENCY, CURRENCY)
+    number = fmt_num(abs(float(x)), lang, decimals)
+    sign = "-" if float(x) < 0 else ""
+    if lang == "fr" or len(symbol) > 1:
+        return f"{sign}{number} {symbol}"
+    return f"{sign}{symbol}{number}"
+
+
+def fmt_signed(x: Any, lang: str, decimals: int = 0, suffix: str = "") -> str:
+    """A change with its sign: +12 / -3,5 pts. ASCII '-' so st.metric colours it as a fall."""
+    if _is_missing(x):
+        return MISSING
+    sign = "+" if float(x) > 0 else ("-" if float(x) < 0 else "±")
+    return f"{sign}{fmt_num(abs(float(x)), lang, decimals)}{suffix}"
+
+
+def fmt_change_pct(current: Any, previous: Any, lang: str) -> str | None:
+    """Relative change as +12.3% / -4,0 %; None when there is nothing to compare with."""
+    if _is_missing(current) or _is_missing(previous) or float(previous) == 0:
+        return None
+    change = (float(current) - float(previous)) / float(previous) * 100
+    return fmt_signed(change, lang, 1, " %" if lang == "fr" else "%")
+
+
+def fmt_change_points(current: Any, previous: Any, lang: str, scale: float = 100, decimals: int = 1) -> str | None:
+    """Absolute change of a share or score, in points: +1.2 pts / -0,8 pt."""
+    if _is_missing(current) or _is_missing(previous):
+        return None
+    unit = " pt" if lang == "fr" else " pts"
+    return fmt_signed((float(current) - float(previous)) * scale, lang, decimals, unit)
+
+
+def date_pattern(lang: str) -> str:
+    return "%d/%m/%Y" if lang == "fr" else "%Y-%m-%d"
+
+
+def date_input_format(lang: str) -> str:
+    """The pattern st.date_input expects."""
+    return "DD/MM/YYYY" if lang == "fr" else "YYYY-MM-DD"
+
+
+def fmt_date(value: Any, lang: str) -> str:
+    if value is None or _is_missing(value):
+        return MISSING
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return value.strftime(date_pattern(lang))
+
+
+def fmt_datetime(value: Any, lang: str) -> str:
+    if value is None or _is_missing(value):
+        return MISSING
+    try:
+        if value != value:  # NaT
+            return MISSING
+    except (TypeError, ValueError):
+        pass
+    return value.strftime(date_pattern(lang) + " %H:%M")
+
+
+def fmt_month(value: Any, lang: str) -> str:
+    if value is None or _is_missing(value):
+        return MISSING
+    return value.strftime("%m/%Y" if lang == "fr" else "%Y-%m")
+
+
+def plotly_separators(lang: str) -> str:
+    """Plotly's `separators`: decimal mark then thousands mark."""
+    return ", " if lang == "fr" else ".,"

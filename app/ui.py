@@ -1,0 +1,188 @@
+"""Small rendering helpers shared by the pages: the page context, labels, KPI tiles, tables, empty states."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app import data, filters
+from app.i18n import fmt_date, fmt_datetime, fmt_money, fmt_month, fmt_num, fmt_pct, t
+
+
+class Labels:
+    """Readable names for codes, in the page language; codes show as themselves when no name is published."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        reasons = data.reasons()
+        label_column = "label_fr" if lang == "fr" else "label_en"
+        self._reason = {
+            r.reason_code: (getattr(r, label_column) or r.label_en or r.reason_code)
+            for r in reasons.itertuples(index=False)
+            if r.reason_code is not None
+        }
+        self._kind = {r.reason_code: r.kind for r in reasons.itertuples(index=False)}
+        self._owner = {r.reason_code: r.department_id for r in reasons.itertuples(index=False)}
+        departments = data.departments()
+        self._department = {d.department_id: d.name or d.department_id for d in departments.itertuples(index=False)}
+        self._manager = {d.department_id: d.manager for d in departments.itertuples(index=False)}
+
+    def reason(self, code: Any) -> str:
+        if code is None or code == data.NO_REASON or (isinstance(code, float) and pd.isna(code)):
+            return t("unclassified", self.lang)
+        return str(self._reason.get(code) or code)
+
+    def department(self, department_id: Any) -> str:
+        if department_id is None or department_id == data.NO_DEPARTMENT or pd.isna(department_id):
+            return t("no_department", self.lang)
+        return str(self._department.get(department_id) or department_id)
+
+    @property
+    def kinds(self) -> dict[str, Any]:
+        """reason_code -> kind (value | unwanted)."""
+        return dict(self._kind)
+
+    @property
+    def owners(self) -> dict[str, Any]:
+        """reason_code -> department owning it now."""
+        return dict(self._owner)
+
+    def manager(self, department_id: Any) -> str | None:
+        return self._manager.get(department_id)
+
+    def kind_name(self, kind: Any) -> str:
+        if kind in ("value", "unwanted"):
+            return t(f"kind_{kind}", self.lang)
+        return "" if kind is None or pd.isna(kind) else str(kind)
+
+
+@dataclasses.dataclass
+class PageContext:
+    lang: str
+    start: dt.date
+    end: dt.date
+    include_suspects: bool
+    bounds: tuple[dt.date, dt.date] | None
+    labels: Labels
+
+    def t(self, key: str, **values: Any) -> str:
+        return t(key, self.lang, **values)
+
+    def contacts(self, **changes: Any) -> data.ContactFilter:
+        flt = data.ContactFilter(start=self.start, end=self.end, include_suspects=self.include_suspects)
+        return flt.with_(**changes) if changes else flt
+
+    def date(self, value: Any) -> str:
+        return fmt_date(value, self.lang)
+
+    def num(self, value: Any, decimals: int = 0) -> str:
+        return fmt_num(value, self.lang, decimals)
+
+    def pct(self, value: Any, decimals: int = 1) -> str:
+        return fmt_pct(value, self.lang, decimals)
+
+    def money(self, value: Any) -> str:
+        return fmt_money(value, self.lang)
+
+
+def context() -> PageContext:
+    flt = filters.current()
+    bounds = data.date_bounds()
+    start, end = filters.period(bounds)
+    return PageContext(
+        lang=flt.lang,
+        start=start,
+        end=end,
+        include_suspects=flt.suspects,
+        bounds=bounds,
+        labels=Labels(flt.lang),
+    )
+
+
+def header(ctx: PageContext, title_key: str, caption_key: str | None = None, **values: Any) -> None:
+    st.title(ctx.t(title_key))
+    if caption_key:
+        st.caption(ctx.t(caption_key, **values))
+
+
+def empty(message: str) -> None:
+    """An explained empty state: never a blank space or a traceback."""
+    st.info(message, icon=":material/info:")
+
+
+def kpi(
+    container: Any,
+    label: str,
+    value: str,
+    delta: str | None = None,
+    *,
+    delta_color: str = "normal",
+    help: str | None = None,
+    trend: list[float] | None = None,
+) -> None:
+    container.metric(
+        label,
+        value,
+        delta=delta,
+        delta_color=delta_color,
+        help=help,
+        border=True,
+        chart_data=trend if trend and len(trend) > 1 else None,
+        chart_type="area",
+    )
+
+
+# Column kinds for tables: how to show each value.
+Formatter = Callable[[Any], str]
+
+
+def _formatters(lang: str) -> dict[str, Formatter]:
+    def missing_or(func: Formatter) -> Formatter:
+        return lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else func(v)
+
+    return {
+        "int": missing_or(lambda v: fmt_num(v, lang, 0)),
+        "float1": missing_or(lambda v: fmt_num(v, lang, 1)),
+        "float2": missing_or(lambda v: fmt_num(v, lang, 2)),
+        "float3": missing_or(lambda v: fmt_num(v, lang, 3)),
+        "pct": missing_or(lambda v: fmt_pct(v, lang, 1)),
+        "money": missing_or(lambda v: fmt_money(v, lang)),
+        "date": missing_or(lambda v: fmt_date(v, lang)),
+        "datetime": missing_or(lambda v: fmt_datetime(v, lang)),
+        "month": missing_or(lambda v: fmt_month(v, lang)),
+        "bool": missing_or(lambda v: t("yes", lang) if v else t("no", lang)),
+    }
+
+
+def table(
+    frame: pd.DataFrame,
+    lang: str,
+    columns: dict[str, tuple[str, str]],
+    *,
+    height: int | str = "auto",
+    key: str | None = None,
+) -> None:
+    """Show ``frame`` with the ``columns`` given as {column: (label key, kind)}, formatted for ``lang``.
+
+    Values stay numbers underneath (sorting works); only their display follows the language.
+    """
+    shown = frame[[c for c in columns if c in frame.columns]].copy()
+    renamed = {c: t(columns[c][0], lang) for c in shown.columns}
+    formatters = _formatters(lang)
+    formats = {renamed[c]: formatters[columns[c][1]] for c in shown.columns if columns[c][1] in formatters}
+    shown = shown.rename(columns=renamed)
+    styler = shown.style.format(formats, na_rep="")
+    st.dataframe(styler, hide_index=True, width="stretch", height=height, key=key)
+
+
+def show_chart(fig: Any, key: str | None = None) -> None:
+    st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
+
+
+def suspects_note(ctx: PageContext) -> str:
+    return ctx.t("suspects_included_note" if ctx.include_suspects else "suspects_excluded_note")

@@ -1,0 +1,40 @@
+{#- Read a whycall.yml setting passed as a dbt var; nested keys fail loudly instead of rendering ''. -#}
+{% macro setting(name, key=none) -%}
+    {%- set value = var(name) -%}
+    {%- if key is not none -%}
+        {%- if value is not mapping or key not in value -%}
+            {{ exceptions.raise_compiler_error(
+                "dbt var '" ~ name ~ "' has no key '" ~ key ~ "' (got " ~ value ~ "); pass the whole dict in --vars") }}
+        {%- endif -%}
+        {%- set value = value[key] -%}
+    {%- endif -%}
+    {{ return(value) }}
+{%- endmacro %}
+
+{#- A numeric setting rendered as a SQL literal (never a string from the var). -#}
+{% macro setting_number(name, key=none) -%}
+    {%- set value = setting(name, key) -%}
+    {%- if value is none or value is string or value is mapping -%}
+        {{ exceptions.raise_compiler_error("dbt var '" ~ name ~ ("." ~ key if key else "") ~ "' must be a number, got " ~ value) }}
+    {%- endif -%}
+    {{ return(value | float if (value | float) != (value | int) else value | int) }}
+{%- endmacro %}
+
+{#- The business time zone as an escaped SQL string body. -#}
+{% macro business_timezone() -%}
+    {{ return(setting('timezone') | string | replace("'", "''")) }}
+{%- endmacro %}
+
+{#- CASE expression mapping a normalised channel to a per-channel setting, falling back to its `default` key. -#}
+{% macro channel_setting_case(channel_column, name) -%}
+    {%- set per_channel = setting(name) -%}
+    {%- if per_channel is not mapping or 'default' not in per_channel -%}
+        {{ exceptions.raise_compiler_error("dbt var '" ~ name ~ "' must be a dict with a 'default' key") }}
+    {%- endif -%}
+    case
+    {%- for channel, value in per_channel.items() if channel != 'default' %}
+        when {{ channel_column }} = '{{ channel | replace("'", "''") }}' then {{ value | float }}
+    {%- endfor %}
+        else {{ per_channel['default'] | float }}
+    end
+{%- endmacro %}

@@ -1,0 +1,77 @@
+{#- Latest version of each contact record (tickets, calls): latest updated_at wins, a deletion wins a tie,
+    then the later load / file / record. Deleted records are dropped. -#}
+{% macro latest_contact_versions(relation) -%}
+    select *
+    from (
+        select
+            *,
+            row_number() over (
+                partition by source_system, native_id
+                order by
+                    updated_at desc nulls last,
+                    case when is_deleted then 1 else 0 end desc,
+                    _loaded_at desc nulls last,
+                    _file desc,
+                    _record desc
+            ) as version_rank
+        from {{ relation }}
+        where native_id is not null
+    ) as versions
+    where version_rank = 1 and not coalesce(is_deleted, false)
+{%- endmacro %}
+
+{#- Reference files are snapshots: keep each file's latest load only, then one row per natural key
+    (the later load / file / line wins when two files carry the same key). -#}
+{% macro latest_reference_rows(relation, key_columns) -%}
+    select *
+    from (
+        select
+            *,
+            row_number() over (
+                partition by {{ key_columns | join(', ') }}
+                order by _loaded_at desc nulls last, _file desc, _record desc
+            ) as key_rank
+        from (
+            select
+                *,
+                max(_loaded_at) over (partition by _file) as file_last_loaded_at
+            from {{ relation }}
+        ) as loads
+        where _loaded_at = file_last_loaded_at or file_last_loaded_at is null
+    ) as keyed
+    where key_rank = 1
+{%- endmacro %}
+
+{#- The shared canonical contact columns of raw.tickets / raw.calls, cleaned. -#}
+{% macro contact_columns() -%}
+        {{ blank_to_null('source_system') }} as source_system,
+        {{ blank_to_null('native_id') }} as native_id,
+        updated_at,
+        {{ blank_to_null('customer_ref') }} as customer_ref,
+        started_at,
+        ended_at,
+        {{ blank_to_null('channel') }} as channel_raw,
+        {{ blank_to_null('direction') }} as direction_raw,
+        {{ blank_to_null('reason_raw') }} as reason_raw,
+        {{ blank_to_null('tags') }} as tags,
+        {{ blank_to_null('department_raw') }} as department_raw,
+        {{ blank_to_null('subject') }} as subject,
+        text,
+        {{ blank_to_null('status') }} as status,
+        {{ blank_to_null('ticket_type') }} as ticket_type,
+        {{ blank_to_null('problem_id') }} as problem_id,
+        {{ blank_to_null('group_id') }} as group_id,
+        {{ blank_to_null('agent_id') }} as agent_id,
+        reopens,
+        transfers,
+        replies,
+        first_reply_minutes,
+        full_resolution_minutes,
+        handle_seconds,
+        wait_seconds,
+        {{ blank_to_null('outcome') }} as outcome,
+        {{ blank_to_null('ticket_ref') }} as ticket_ref,
+        lower({{ blank_to_null('satisfaction') }}) as satisfaction,
+        _file as loaded_from_file,
+        _loaded_at as loaded_at
+{%- endmacro %}

@@ -1,0 +1,66 @@
+-- Every per-contact fact in one place: reason, owner, incident, repeat, episode, suspect flags, and the
+-- attribution of CONTRACT section 5: department = the incident's department for an incident-linked contact,
+-- else the reason's owner on the contact date; unwanted = unwanted kind or repeat or incident-linked.
+with unified as (
+    select * from {{ ref('int_contacts_unified') }}
+),
+
+contact_suspects as (
+    select entity_id as contact_id, suspect_reason
+    from {{ ref('int_suspects') }}
+    where entity = 'contact'
+)
+
+select
+    unified.contact_id,
+    unified.source,
+    unified.source_system,
+    unified.native_id,
+    unified.channel,
+    unified.direction,
+    unified.customer_key,
+    unified.started_at,
+    unified.ended_at,
+    unified.started_at_local,
+    unified.contact_date,
+    reasons.reason_code,
+    reasons.reason_method,
+    reasons.reason_evidence,
+    ownership.reason_kind,
+    ownership.reason_label_en,
+    ownership.reason_label_fr,
+    ownership.owner_department_id as reason_department_id,
+    coalesce(incidents.department_id, ownership.owner_department_id) as department_id,
+    contact_incidents.incident_id,
+    contact_incidents.incident_link,
+    coalesce(repeats.is_repeat, false) as is_repeat,
+    repeats.episode_id,
+    repeats.episode_sequence,
+    (
+        coalesce(ownership.reason_kind = 'unwanted', false)
+        or coalesce(repeats.is_repeat, false)
+        or contact_incidents.incident_id is not null
+    ) as is_unwanted,
+    contact_suspects.contact_id is not null as is_suspect,
+    contact_suspects.suspect_reason,
+    unified.transfers,
+    unified.reopens,
+    unified.handle_seconds,
+    unified.handle_is_default,
+    unified.cost,
+    unified.wait_seconds,
+    unified.ticket_ref,
+    unified.merged_ticket_id,
+    unified.ticket_native_id,
+    unified.status,
+    unified.outcome,
+    unified.satisfaction,
+    unified.subject,
+    substr(unified.text, 1, 200) as text_excerpt
+from unified
+inner join {{ ref('int_contact_reasons') }} as reasons on reasons.contact_id = unified.contact_id
+inner join {{ ref('int_reason_ownership') }} as ownership on ownership.contact_id = unified.contact_id
+left join {{ ref('int_contact_incidents') }} as contact_incidents on contact_incidents.contact_id = unified.contact_id
+left join {{ ref('stg_reference__incidents') }} as incidents on incidents.incident_id = contact_incidents.incident_id
+left join {{ ref('int_repeats_episodes') }} as repeats on repeats.contact_id = unified.contact_id
+left join contact_suspects on contact_suspects.contact_id = unified.contact_id

@@ -1,0 +1,59 @@
+-- Repeats and episodes over inbound contacts of a known customer with a reason (not 'none'), any channel.
+-- A contact is a repeat when the customer's previous inbound contact on the same reason was at most
+-- repeat_window_days local days before (same day = 0 days). An episode is a chain with gaps <= the window;
+-- episode_id is the contact_id of its first contact.
+with contacts as (
+    select
+        unified.contact_id,
+        unified.customer_key,
+        unified.started_at,
+        unified.contact_date,
+        reasons.reason_code
+    from {{ ref('int_contacts_unified') }} as unified
+    inner join {{ ref('int_contact_reasons') }} as reasons on reasons.contact_id = unified.contact_id
+    where unified.direction = 'inbound'
+        and unified.customer_key is not null
+        and reasons.reason_code <> 'none'
+),
+
+sequenced as (
+    select
+        *,
+        lag(contact_date) over (
+            partition by customer_key, reason_code order by started_at, contact_id
+        ) as previous_contact_date
+    from contacts
+),
+
+flagged as (
+    select
+        *,
+        coalesce(
+            {{ dbt.datediff('previous_contact_date', 'contact_date', 'day') }} <= {{ setting_number('repeat_window_days') }},
+            false
+        ) as is_repeat
+    from sequenced
+),
+
+numbered as (
+    select
+        *,
+        sum(case when is_repeat then 0 else 1 end) over (
+            partition by customer_key, reason_code order by started_at, contact_id
+            rows between unbounded preceding and current row
+        ) as episode_number
+    from flagged
+)
+
+select
+    contact_id,
+    is_repeat,
+    {{ dbt.datediff('previous_contact_date', 'contact_date', 'day') }} as days_since_previous,
+    first_value(contact_id) over (
+        partition by customer_key, reason_code, episode_number order by started_at, contact_id
+        rows between unbounded preceding and unbounded following
+    ) as episode_id,
+    row_number() over (
+        partition by customer_key, reason_code, episode_number order by started_at, contact_id
+    ) as episode_sequence
+from numbered

@@ -1,0 +1,152 @@
+-- Department x month (local months). Contact counts are non-suspect contacts attributed to the department
+-- (fct_contacts.department_id). contacts_per_1000 = contacts of the department's reasons (owner on the contact
+-- date, incident-linked included) on the days with a volume / that volume x 1,000; null without volumes.
+-- csat in % (top-2 of the scale or Zendesk 'good', among rated), nps in points, ces mean on its own scale.
+with enriched as (
+    select * from {{ ref('int_contacts_enriched') }}
+),
+
+months as (
+    select distinct {{ month_start('contact_date') }} as month
+    from {{ ref('int_reason_daily') }}
+),
+
+departments as (
+    select department_id from {{ ref('stg_reference__departments') }}
+    union
+    select department_id from enriched where department_id is not null
+),
+
+contact_counts as (
+    select
+        department_id,
+        {{ month_start('contact_date') }} as month,
+        sum(case when not is_suspect then 1 else 0 end) as contacts,
+        sum(case when not is_suspect and direction = 'inbound' then 1 else 0 end) as inbound_contacts,
+        sum(case when not is_suspect and is_unwanted then 1 else 0 end) as unwanted_contacts,
+        sum(case when not is_suspect and is_repeat then 1 else 0 end) as repeat_contacts,
+        sum(case when not is_suspect then cost else 0 end) as cost,
+        sum(case when is_suspect then 1 else 0 end) as suspect_contacts
+    from enriched
+    where department_id is not null
+    group by department_id, {{ month_start('contact_date') }}
+),
+
+volume_days as (
+    select department_id, volume_date, volume from {{ ref('int_department_volumes') }}
+),
+
+month_volumes as (
+    select department_id, {{ month_start('volume_date') }} as month, sum(volume) as volume
+    from volume_days
+    group by department_id, {{ month_start('volume_date') }}
+),
+
+owned_contacts as (
+    select
+        enriched.reason_department_id as department_id,
+        {{ month_start('enriched.contact_date') }} as month,
+        count(*) as contacts
+    from enriched
+    inner join volume_days
+        on volume_days.department_id = enriched.reason_department_id
+        and volume_days.volume_date = enriched.contact_date
+    where not enriched.is_suspect
+    group by enriched.reason_department_id, {{ month_start('enriched.contact_date') }}
+),
+
+ratings as (
+    select
+        department_id,
+        {{ month_start('rated_on') }} as month,
+        avg(case when is_satisfied then 100.0 when not is_satisfied then 0.0 end) as csat,
+        count(is_satisfied) as csat_ratings,
+        100.0 * (
+            sum(case when nps_class = 'promoter' then 1 else 0 end)
+            - sum(case when nps_class = 'detractor' then 1 else 0 end)
+        ) / nullif(count(nps_class), 0) as nps,
+        count(nps_class) as nps_responses,
+        avg(ces) as ces,
+        count(ces) as ces_responses
+    from {{ ref('int_satisfaction_ratings') }}
+    where not is_suspect and department_id is not null
+    group by department_id, {{ month_start('rated_on') }}
+),
+
+alert_counts as (
+    select
+        enriched.department_id,
+        {{ month_start(local_date('alerts.created_at')) }} as month,
+        count(*) as alerts,
+        sum(case when alerts.status = 'recontacted' then 1 else 0 end) as alerts_recontacted,
+        sum(case when alerts.status = 'late' then 1 else 0 end) as alerts_late,
+        sum(case when alerts.status = 'open' then 1 else 0 end) as alerts_open
+    from {{ ref('int_alerts') }} as alerts
+    inner join enriched on enriched.contact_id = alerts.contact_id
+    left join {{ ref('int_suspects') }} as suspects
+        on suspects.entity = 'response' and suspects.entity_id = alerts.response_id
+    where suspects.entity_id is null and enriched.department_id is not null
+    group by enriched.department_id, {{ month_start(local_date('alerts.created_at')) }}
+),
+
+targets as (
+    -- a target for the month wins over the every-month one (empty period)
+    select department_id, period, target,
+        row_number() over (
+            partition by department_id, coalesce(period, '*') order by target desc
+        ) as duplicate_rank
+    from {{ ref('stg_reference__targets') }}
+    where metric = 'alerts_recontacted'
+),
+
+grid as (
+    select departments.department_id, months.month
+    from departments
+    cross join months
+)
+
+select
+    cast(grid.department_id as varchar) as department_id,
+    cast(grid.month as date) as month,
+    cast(coalesce(contact_counts.contacts, 0) as bigint) as contacts,
+    cast(coalesce(contact_counts.inbound_contacts, 0) as bigint) as inbound_contacts,
+    cast(coalesce(contact_counts.unwanted_contacts, 0) as bigint) as unwanted_contacts,
+    cast(contact_counts.unwanted_contacts * 1.0 / nullif(contact_counts.contacts, 0) as double) as unwanted_share,
+    cast(coalesce(contact_counts.repeat_contacts, 0) as bigint) as repeat_contacts,
+    cast(contact_counts.repeat_contacts * 1.0 / nullif(contact_counts.contacts, 0) as double) as repeat_rate,
+    cast(coalesce(contact_counts.cost, 0) as double) as cost,
+    cast(coalesce(contact_counts.suspect_contacts, 0) as bigint) as suspect_contacts,
+    cast(month_volumes.volume as double) as volume,
+    cast(
+        case when month_volumes.volume > 0
+            then 1000.0 * coalesce(owned_contacts.contacts, 0) / month_volumes.volume
+        end as double
+    ) as contacts_per_1000,
+    cast(ratings.csat as double) as csat,
+    cast(coalesce(ratings.csat_ratings, 0) as bigint) as csat_ratings,
+    cast(ratings.nps as double) as nps,
+    cast(coalesce(ratings.nps_responses, 0) as bigint) as nps_responses,
+    cast(ratings.ces as double) as ces,
+    cast(coalesce(ratings.ces_responses, 0) as bigint) as ces_responses,
+    cast(coalesce(alert_counts.alerts, 0) as bigint) as alerts,
+    cast(coalesce(alert_counts.alerts_recontacted, 0) as bigint) as alerts_recontacted,
+    cast(coalesce(alert_counts.alerts_late, 0) as bigint) as alerts_late,
+    cast(coalesce(alert_counts.alerts_open, 0) as bigint) as alerts_open,
+    cast(coalesce(month_target.target, every_month_target.target) as double) as target_alerts_recontacted
+from grid
+left join contact_counts
+    on contact_counts.department_id = grid.department_id and contact_counts.month = grid.month
+left join month_volumes
+    on month_volumes.department_id = grid.department_id and month_volumes.month = grid.month
+left join owned_contacts
+    on owned_contacts.department_id = grid.department_id and owned_contacts.month = grid.month
+left join ratings on ratings.department_id = grid.department_id and ratings.month = grid.month
+left join alert_counts on alert_counts.department_id = grid.department_id and alert_counts.month = grid.month
+left join targets as month_target
+    on month_target.department_id = grid.department_id
+    and month_target.period = {{ month_label('grid.month') }}
+    and month_target.duplicate_rank = 1
+left join targets as every_month_target
+    on every_month_target.department_id = grid.department_id
+    and every_month_target.period is null
+    and every_month_target.duplicate_rank = 1

@@ -1,0 +1,78 @@
+-- Contact reasons ranked over the whole published history by non-suspect unwanted contacts (rank 1 = most;
+-- ties by contacts, cost, reason_code). department_id and kind are the reason's current (latest) ones.
+with enriched as (
+    select * from {{ ref('int_contacts_enriched') }}
+),
+
+reasons as (
+    select reason_code, kind, department_id, label_en, label_fr from {{ ref('dim_reasons') }}
+    union all
+    select distinct enriched.reason_code, cast(null as varchar), cast(null as varchar), cast(null as varchar),
+        cast(null as varchar)
+    from enriched
+    left join {{ ref('dim_reasons') }} as known on known.reason_code = enriched.reason_code
+    where known.reason_code is null
+),
+
+contact_counts as (
+    select
+        reason_code,
+        sum(case when not is_suspect then 1 else 0 end) as contacts,
+        sum(case when not is_suspect and is_unwanted then 1 else 0 end) as unwanted_contacts,
+        sum(case when not is_suspect and is_repeat then 1 else 0 end) as repeat_contacts,
+        sum(case when not is_suspect and incident_id is not null then 1 else 0 end) as incident_contacts,
+        sum(case when not is_suspect then handle_seconds else 0 end) as handle_seconds,
+        sum(case when not is_suspect then cost else 0 end) as cost,
+        sum(case when is_suspect then 1 else 0 end) as suspect_contacts
+    from enriched
+    group by reason_code
+),
+
+ratings as (
+    select
+        reason_code,
+        avg(case when is_satisfied then 100.0 when not is_satisfied then 0.0 end) as csat,
+        count(is_satisfied) as csat_ratings
+    from {{ ref('int_satisfaction_ratings') }}
+    where not is_suspect and reason_code is not null
+    group by reason_code
+),
+
+measured as (
+    select
+        reasons.*,
+        coalesce(contact_counts.contacts, 0) as contacts,
+        coalesce(contact_counts.unwanted_contacts, 0) as unwanted_contacts,
+        coalesce(contact_counts.repeat_contacts, 0) as repeat_contacts,
+        coalesce(contact_counts.incident_contacts, 0) as incident_contacts,
+        coalesce(contact_counts.handle_seconds, 0) as handle_seconds,
+        coalesce(contact_counts.cost, 0) as cost,
+        coalesce(contact_counts.suspect_contacts, 0) as suspect_contacts,
+        ratings.csat,
+        coalesce(ratings.csat_ratings, 0) as csat_ratings
+    from reasons
+    left join contact_counts on contact_counts.reason_code = reasons.reason_code
+    left join ratings on ratings.reason_code = reasons.reason_code
+)
+
+select
+    cast(reason_code as varchar) as reason_code,
+    cast(label_en as varchar) as label_en,
+    cast(label_fr as varchar) as label_fr,
+    cast(department_id as varchar) as department_id,
+    cast(kind as varchar) as kind,
+    cast(contacts as bigint) as contacts,
+    cast(unwanted_contacts as bigint) as unwanted_contacts,
+    cast(repeat_contacts as bigint) as repeat_contacts,
+    cast(incident_contacts as bigint) as incident_contacts,
+    cast(handle_seconds as double) as handle_seconds,
+    cast(cost as double) as cost,
+    cast(repeat_contacts * 1.0 / nullif(contacts, 0) as double) as repeat_rate,
+    cast(csat as double) as csat,
+    cast(csat_ratings as bigint) as csat_ratings,
+    cast(unwanted_contacts * 1.0 / nullif(sum(unwanted_contacts) over (), 0) as double) as share_of_unwanted,
+    cast(suspect_contacts as bigint) as suspect_contacts,
+    cast(
+        row_number() over (order by unwanted_contacts desc, contacts desc, cost desc, reason_code) as integer
+    ) as rank
+from measured

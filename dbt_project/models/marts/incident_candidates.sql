@@ -1,0 +1,69 @@
+-- Days where a reason's non-suspect contacts jump above its recent normal: robust z-score
+-- (observed - expected) / (1.4826 x MAD) against the same weekday of the 4 prior weeks (all 4 must be inside
+-- the published range). Guard: with 4 points MAD is often 0 or tiny, so the denominator never goes below the
+-- Poisson noise of the expected count, sqrt(max(expected, 1)). Only days scoring above candidate_threshold.
+-- matched_incident_id = a registered incident of that reason whose local days (started_at .. ended_at +
+-- incident_grace_hours) cover the day; null = an unregistered spike.
+with daily as (
+    select
+        *,
+        greatest(1.4826 * mad, sqrt(greatest(expected, 1.0))) as score_scale
+    from {{ ref('int_reason_baselines') }}
+    where baseline_weeks = 4
+),
+
+scored as (
+    select
+        *,
+        (contacts - expected) / score_scale as score
+    from daily
+),
+
+incident_days as (
+    select
+        incident_id,
+        reason_code,
+        started_at,
+        {{ local_date('started_at') }} as first_day,
+        {{ local_date(dbt.dateadd('hour', setting_number('incident_grace_hours'), 'ended_at')) }} as last_day
+    from {{ ref('stg_reference__incidents') }}
+    where started_at is not null
+),
+
+candidates as (
+    select * from scored where score > {{ setting_number('candidate_threshold') }}
+),
+
+matches as (
+    select contact_date, reason_code, incident_id
+    from (
+        select
+            candidates.contact_date,
+            candidates.reason_code,
+            incident_days.incident_id,
+            row_number() over (
+                partition by candidates.contact_date, candidates.reason_code
+                order by incident_days.started_at desc, incident_days.incident_id desc
+            ) as match_rank
+        from candidates
+        inner join incident_days
+            on incident_days.reason_code = candidates.reason_code
+            and candidates.contact_date >= incident_days.first_day
+            and (incident_days.last_day is null or candidates.contact_date <= incident_days.last_day)
+    ) as ranked
+    where match_rank = 1
+)
+
+select
+    cast(candidates.contact_date as date) as contact_date,
+    cast(candidates.reason_code as varchar) as reason_code,
+    cast(candidates.contacts as bigint) as observed,
+    cast(candidates.expected as double) as expected,
+    cast(candidates.mad as double) as mad,
+    cast(candidates.score_scale as double) as score_scale,
+    cast(candidates.score as double) as score,
+    cast(candidates.suspect_contacts as bigint) as suspect_contacts,
+    cast(matches.incident_id as varchar) as matched_incident_id
+from candidates
+left join matches
+    on matches.contact_date = candidates.contact_date and matches.reason_code = candidates.reason_code

@@ -1,0 +1,65 @@
+"""Great Expectations suites (expectations/) as Dagster asset checks on the ingest assets.
+
+Every check is blocking: a failure with severity `block` (whycall.yml `checks:`) stops dbt and the
+publication, so leaders keep yesterday's warehouse instead of wrong numbers; severity `warn` shows
+in the UI and in `whycall run` without stopping anything. Results also land in raw.quality_results
+for the "Data health" page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dagster as dg
+
+from expectations import list_checks, results_to_rows, run_checks
+from orchestration.defs.resources import WhycallResource
+from orchestration.lib.batches import read_batches
+from orchestration.lib.config import load_config
+from orchestration.lib.loader import connect_state, insert_rows
+from orchestration.lib.progress import report
+
+SPECS = [
+    dg.AssetCheckSpec(name=spec.short_name, asset=dg.AssetKey(spec.asset.split("/")), blocking=True,
+                      description=f"{spec.family} check {spec.check} (default severity {spec.severity})")
+    for spec in list_checks()
+]
+
+
+@dg.multi_asset_check(specs=SPECS, name="data_quality", description="GX suites on the raw batches")
+def data_quality(context: dg.AssetCheckExecutionContext, whycall: WhycallResource):
+    settings = whycall.settings()
+    config = load_config(settings.landing_dir)
+    con = connect_state(settings.state_db)
+    try:
+        batches = read_batches(con)
+        results = run_checks(batches, config, run_id=context.run_id)
+        rows = results_to_rows(results, context.run_id)
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        insert_rows(con, "quality_results", [{**row, "checked_at": now} for row in rows])
+    finally:
+        con.close()
+    by_key = {(r.asset, r.short_name): r for r in results}
+    failed = [r for r in results if not r.passed]
+    report(context, f"data quality: {len(results)} checks, {len(failed)} failed "
+                    f"({sum(r.blocking for r in results)} blocking)")
+    for r in failed:
+        report(context, f"  {'BLOCK' if r.blocking else 'warn '} {r.details}")
+    for spec in SPECS:
+        result = by_key.get((spec.asset_key.to_user_string(), spec.name))
+        if result is None:  # e.g. a reference file that is not in the landing zone
+            yield dg.AssetCheckResult(asset_key=spec.asset_key, check_name=spec.name, passed=True,
+                                      metadata={"details": "not evaluated: no data for this check"})
+            continue
+        yield dg.AssetCheckResult(
+            asset_key=spec.asset_key,
+            check_name=spec.name,
+            passed=result.passed,
+            severity=dg.AssetCheckSeverity.ERROR if result.severity == "block" else dg.AssetCheckSeverity.WARN,
+            metadata={
+                "details": result.details,
+                "family": result.family,
+                "failing_rows": result.failing_rows,
+                "sample": dg.MetadataValue.json(result.sample),
+            },
+        )

@@ -337,7 +337,7 @@ def contact_kpis_weekly(flt: ContactFilter) -> pd.DataFrame:
     """Per 7-day bucket ending on ``flt.end`` (so every bucket but the oldest is a full week)."""
     return _query(
         f"""
-        select ?::date - 7 * (date_diff('day', c.contact_date, ?::date) // 7) - 6 as week_start,
+        select ?::date - (7 * (date_diff('day', c.contact_date, ?::date) // 7) + 6)::integer as week_start,
                count(*) as contacts,
                count(*) filter (where c.is_unwanted) as unwanted,
                count(*) filter (where not coalesce(c.is_unwanted, false)) as value,
@@ -370,7 +370,7 @@ def survey_kpis(start: dt.date, end: dt.date, include_suspects: bool) -> dict[st
 def survey_kpis_weekly(start: dt.date, end: dt.date, include_suspects: bool) -> pd.DataFrame:
     return _query(
         f"""
-        select ?::date - 7 * (date_diff('day', s.responded_at::date, ?::date) // 7) - 6 as week_start,
+        select ?::date - (7 * (date_diff('day', s.responded_at::date, ?::date) // 7) + 6)::integer as week_start,
                {SURVEY_AGGREGATES}
         from marts.survey_responses s where {SURVEY_WHERE}
         group by all order by week_start
@@ -686,11 +686,15 @@ def open_alerts(as_of: dt.datetime, include_suspects: bool) -> pd.DataFrame:
     """Every alert still open, whatever the period: open work is today's work."""
     return _query(
         f"""
-        select a.alert_id, a.customer_key, a.department_id, a.manager, a.created_at,
-               (epoch(?::timestamp) - epoch(a.created_at)) / 3600.0 as age_hours
-        from marts.alerts a left join marts.survey_responses r using (response_id)
-        where a.status = 'open' and {ALERT_WHERE}
-        order by a.created_at, a.alert_id
+        select *, case when age_hours < 24 then 0 when age_hours < 48 then 1 when age_hours < 168 then 2
+                       else 3 end as age_bucket
+        from (
+            select a.alert_id, a.customer_key, a.department_id, a.manager, a.created_at,
+                   (epoch(?::timestamp) - epoch(a.created_at)) / 3600.0 as age_hours
+            from marts.alerts a left join marts.survey_responses r using (response_id)
+            where a.status = 'open' and {ALERT_WHERE}
+        )
+        order by created_at, alert_id
         """,
         [as_of, include_suspects],
     )

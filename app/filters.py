@@ -25,7 +25,7 @@ from app.i18n import DEFAULT_LANG, LANG_NAMES, LANGS, date_input_format, safe_la
 STATE_KEY = "_whycall_filters"
 MAX_VALUE_CHARS = 100
 MAX_VALUES = 20
-DEFAULT_DAYS = 56  # eight weeks: long enough for a weekly trend, short enough to read
+DEFAULT_DAYS = 28  # four weeks, compared with the four before: the morning read
 
 LIST_PARAMS = ("channel", "reason", "department")
 CHOICE_PARAMS: dict[str, tuple[str, ...] | None] = {
@@ -168,7 +168,7 @@ def default_period(bounds: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
 
 
 def period(bounds: tuple[dt.date, dt.date] | None) -> tuple[dt.date, dt.date]:
-    """The chosen period, or the default one: the last eight weeks of data."""
+    """The chosen period, or the default one: the last four weeks of data."""
     flt = current()
     if bounds is None:
         today = dt.date.today()

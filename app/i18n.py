@@ -83,6 +83,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{start} → {end}, compared with the {days} days before ({pstart} → {pend}). Inbound contacts.",
         "{start} → {end}, comparé aux {days} jours précédents ({pstart} → {pend}). Contacts entrants.",
     ),
+    "no_previous_period": (
+        "The data does not cover the whole previous period, so changes are not shown.",
+        "Les données ne couvrent pas toute la période précédente : les évolutions ne sont pas affichées.",
+    ),
     # KPI names
     "contacts": ("Contacts", "Contacts"),
     "unwanted_contacts": ("Unwanted contacts", "Contacts évitables"),

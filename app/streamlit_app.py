@@ -68,7 +68,8 @@ def _unreadable(lang: str, error: Exception) -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="whycall", page_icon=":material/support_agent:", layout="wide")
+    # An emoji favicon is drawn locally; a :material/ one would be fetched from fonts.gstatic.com.
+    st.set_page_config(page_title="whycall", page_icon="📞", layout="wide")
     filters.current()
     st.sidebar.markdown(f"### {t('app_title', filters.current().lang)}")
     lang = filters.language_switch(st.sidebar)

@@ -43,7 +43,7 @@ REASON_KINDS: tuple[str, ...] = ("value", "unwanted")
 REASON_MAP_SOURCES: tuple[str, ...] = ("tickets", "calls", "surveys")
 DEFAULT_FRESHNESS_HOURS: dict[str, float] = {"tickets": 26.0, "calls": 26.0, "surveys": 26.0}
 
-_QUALITY_KEYS = {
+QUALITY_KEYS = {
     "history_start",
     "timezone_slack_hours",
     "channels",
@@ -129,11 +129,11 @@ def quality_params(
     """Read the thresholds from a whycall.yml dict; unknown ``quality`` keys raise, naming the key."""
     config = as_config_dict(config)
     quality = config.get("quality") or {}
-    unknown = sorted(set(quality) - _QUALITY_KEYS)
+    unknown = sorted(set(quality) - QUALITY_KEYS)
     if unknown:
         raise ValueError(
             f"whycall.yml quality: unknown key(s) {', '.join(unknown)}; "
-            f"known: {', '.join(sorted(_QUALITY_KEYS))}"
+            f"known: {', '.join(sorted(QUALITY_KEYS))}"
         )
     scales = ((config.get("sources") or {}).get("surveys") or {}).get("scales") or config.get("scales") or {}
     freshness = quality.get("freshness_hours", DEFAULT_FRESHNESS_HOURS)

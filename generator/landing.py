@@ -104,7 +104,9 @@ class GenerationSummary:
     seed: int
     timezone: str = TIMEZONE
     # counts
-    contacts: int = 0  # inbound contacts (calls with their voice ticket count once) + outbound calls
+    # inbound contacts (a call and its voice ticket count once) + outbound calls; the warehouse's
+    # fct_contacts should hold contacts - deleted_tickets rows
+    contacts: int = 0
     inbound_contacts: int = 0
     repeat_contacts: int = 0  # planted repeats (same customer and reason within 7 days)
     tickets: int = 0  # distinct ticket ids
@@ -839,7 +841,7 @@ class _Landing:
         if s.prev_ticket is not None:
             subject = "Re: " + subject
             body = texts.REPEAT_PREFIX[lang].format(prev=s.prev_ticket) + body
-        if call is not None:  # a Talk voice ticket: Talk writes the header, the agent the note
+        if call is not None:  # a Talk voice ticket: Talk writes the header, the agent notes the request
             phone = _Customer.phone(s.customer)[1]
             if call["completion_status"] == "voicemail":
                 t.via_rel = "voicemail"
@@ -1013,31 +1015,23 @@ class _Landing:
                 or (csat != "" and csat <= ALERT["csat_max"])
                 or (ces != "" and ces <= ALERT["ces_max"])
             )
-            self.survey_writer.writerow(
-                (
-                    clock.local(r.lt - duration),
-                    clock.local(r.lt),
-                    0,
-                    ip,
-                    progress,
-                    duration,
-                    finished,
-                    clock.local(r.lt),
-                    response_id,
-                    *person,
-                    "",
-                    lat,
-                    lon,
-                    channel,
-                    lang.upper(),
-                    nps,
-                    csat,
-                    ces,
-                    comment,
-                    r.ticket_id or "",
-                    r.customer or "",
-                )
+            recorded = clock.local(r.lt)
+            meta = (
+                0,
+                ip,
+                progress,
+                duration,
+                finished,
+                recorded,
+                response_id,
+                *person,
+                "",
+                lat,
+                lon,
+                channel,
             )
+            answers = (lang.upper(), nps, csat, ces, comment, r.ticket_id or "", r.customer or "")
+            self.survey_writer.writerow((clock.local(r.lt - duration), recorded, *meta, *answers))
             if alert:
                 self.summary.alerts += 1
                 if r.customer is None:
@@ -1165,92 +1159,44 @@ class _Landing:
         return rows
 
 
-_QUALTRICS_IDS = (
-    "StartDate",
-    "EndDate",
-    "Status",
-    "IPAddress",
-    "Progress",
-    "Duration (in seconds)",
-    "Finished",
-    "RecordedDate",
-    "ResponseId",
-    "RecipientLastName",
-    "RecipientFirstName",
-    "RecipientEmail",
-    "ExternalReference",
-    "LocationLatitude",
-    "LocationLongitude",
-    "DistributionChannel",
-    "UserLanguage",
-    "Q1",
-    "Q2",
-    "Q3",
-    "Q4",
-    "ticket_id",
-    "customer_id",
+# Qualtrics export columns: (column id, question-text row, ImportId). Q1-Q4 are the survey questions;
+# ticket_id and customer_id are embedded data set by the distribution (whycall.yml links on them).
+# fmt: off
+_QUALTRICS_COLUMNS = (
+    ("StartDate", "Start Date", "startDate"),
+    ("EndDate", "End Date", "endDate"),
+    ("Status", "Response Type", "status"),
+    ("IPAddress", "IP Address", "ipAddress"),
+    ("Progress", "Progress", "progress"),
+    ("Duration (in seconds)", "Duration (in seconds)", "duration"),
+    ("Finished", "Finished", "finished"),
+    ("RecordedDate", "Recorded Date", "recordedDate"),
+    ("ResponseId", "Response ID", "_recordId"),
+    ("RecipientLastName", "Recipient Last Name", "recipientLastName"),
+    ("RecipientFirstName", "Recipient First Name", "recipientFirstName"),
+    ("RecipientEmail", "Recipient Email", "recipientEmail"),
+    ("ExternalReference", "External Data Reference", "externalDataReference"),
+    ("LocationLatitude", "Location Latitude", "locationLatitude"),
+    ("LocationLongitude", "Location Longitude", "locationLongitude"),
+    ("DistributionChannel", "Distribution Channel", "distributionChannel"),
+    ("UserLanguage", "User Language", "userLanguage"),
+    ("Q1", "How likely are you to recommend us to a friend or colleague? (0-10)", "QID1"),
+    ("Q2", "How satisfied are you with the handling of your request? (1-5)", "QID2"),
+    ("Q3", "How easy was it to get your request handled? (1 = very difficult, 7 = very easy)", "QID3"),
+    ("Q4", "What is the main reason for your answers?", "QID4_TEXT"),
+    ("ticket_id", "ticket_id", "ticket_id"),
+    ("customer_id", "customer_id", "customer_id"),
 )
-_QUALTRICS_TEXTS = (
-    "Start Date",
-    "End Date",
-    "Response Type",
-    "IP Address",
-    "Progress",
-    "Duration (in seconds)",
-    "Finished",
-    "Recorded Date",
-    "Response ID",
-    "Recipient Last Name",
-    "Recipient First Name",
-    "Recipient Email",
-    "External Data Reference",
-    "Location Latitude",
-    "Location Longitude",
-    "Distribution Channel",
-    "User Language",
-    "How likely are you to recommend us to a friend or colleague? (0-10)",
-    "How satisfied are you with the handling of your request? (1-5)",
-    "How easy was it to get your request handled? (1 = very difficult, 7 = very easy)",
-    "What is the main reason for your answers?",
-    "ticket_id",
-    "customer_id",
-)
-_IMPORT_IDS = (
-    "startDate",
-    "endDate",
-    "status",
-    "ipAddress",
-    "progress",
-    "duration",
-    "finished",
-    "recordedDate",
-    "_recordId",
-    "recipientLastName",
-    "recipientFirstName",
-    "recipientEmail",
-    "externalDataReference",
-    "locationLatitude",
-    "locationLongitude",
-    "distributionChannel",
-    "userLanguage",
-    "QID1",
-    "QID2",
-    "QID3",
-    "QID4_TEXT",
-    "ticket_id",
-    "customer_id",
-)
+# fmt: on
 _QUALTRICS_HEADER = (
-    _QUALTRICS_IDS,
-    _QUALTRICS_TEXTS,
-    tuple(
+    tuple(c[0] for c in _QUALTRICS_COLUMNS),
+    tuple(c[1] for c in _QUALTRICS_COLUMNS),
+    tuple(  # date columns declare their time zone, as Qualtrics does
         json.dumps(
-            {"ImportId": i, "timeZone": TIMEZONE}
-            if i in ("startDate", "endDate", "recordedDate")
-            else {"ImportId": i},
+            {"ImportId": i, "timeZone": TIMEZONE} if i.endswith(("Date", "date")) else {"ImportId": i},
             separators=(",", ":"),
         )
-        for i in _IMPORT_IDS
+        for _, _, i in _QUALTRICS_COLUMNS
     ),
 )
 

@@ -226,10 +226,10 @@ VAGUE_SUBJECTS = {
     "fr": ("Question", "Demande {ref}", "Aide", "Contact"),
 }
 
-# Agent notes on voice tickets created by Talk.
+# Voice tickets created by Talk: a call header, then what the caller said as the agent noted it.
 VOICE_HEADER = {
-    "en": "Inbound call from {phone}\nCall duration: {minutes} min {seconds} s\n\nAgent note: ",
-    "fr": "Appel entrant de {phone}\nDurée de l'appel : {minutes} min {seconds} s\n\nNote de l'agent : ",
+    "en": "Inbound call from {phone}\nCall duration: {minutes} min {seconds} s\n\nCaller said: ",
+    "fr": "Appel entrant de {phone}\nDurée de l'appel : {minutes} min {seconds} s\n\nPropos de l'appelant : ",
 }
 VOICEMAIL_BODY = {
     "en": "Voicemail from {phone} ({seconds} s). Please call back.",
@@ -376,12 +376,11 @@ def slots(n: int, lang: str, day: date, customer: int) -> dict[str, str]:
     """Fill-ins derived from one random number: cheap, and unique enough per contact."""
     products = PRODUCTS_FR if lang == "fr" else PRODUCTS
     when = day - timedelta(days=n % 9 + 1)
+    amount = f"{5 + (n % 40_000) / 100:.2f}"
     return {
         "order": f"CMD-{n}",
         "invoice": f"F{n % 10_000_000:07d}",
-        "amount": f"{5 + (n % 40_000) / 100:.2f}".replace(".", ",")
-        if lang == "fr"
-        else f"{5 + (n % 40_000) / 100:.2f}",
+        "amount": amount.replace(".", ",") if lang == "fr" else amount,
         "date": when.strftime("%d/%m/%Y") if lang == "fr" else when.isoformat(),
         "product": products[n % len(products)],
         "cust": str(customer),

@@ -10,5 +10,4 @@ from orchestration.defs.transform.project import ensure_manifest
 @dg.definitions
 def defs() -> dg.Definitions:
     ensure_manifest()  # @dbt_assets reads target/manifest.json when defs/ is imported
-    return dg.load_from_defs_folder(path_within_project=Path("orchestration/defs"),
-                                    project_root=Path(__file__).resolve().parents[1])
+    return dg.load_from_defs_folder(path_within_project=Path(__file__).resolve().parent)

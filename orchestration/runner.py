@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
+from pathlib import Path
 from dataclasses import dataclass, field
 
 import dagster as dg
 
 from orchestration.settings import Settings, get_settings
 
-QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 @dataclass
@@ -24,6 +25,7 @@ class RunOutcome:
     failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     published: bool = False
+    log_path: Path | None = None
 
     def summary(self) -> str:
         lines = [f"{'OK' if self.success else 'FAILED'} in {self.seconds:.1f}s (run {self.run_id[:8]})"]
@@ -35,6 +37,8 @@ class RunOutcome:
             lines.append(f"  warehouse NOT replaced; the previous one is unchanged: {self.settings.warehouse}")
         else:
             lines.append("  no warehouse was published")
+        if self.log_path:
+            lines.append(f"  full log (dbt output): {self.log_path}")
         return "\n".join(lines)
 
 
@@ -77,17 +81,22 @@ def run_pipeline(full_refresh: bool = False, date: dt.date | None = None) -> Run
     if date is not None:
         dbt_config["date"] = date.isoformat()
     run_config["ops"] = {"whycall_dbt_models": {"config": dbt_config}}
-    with writer_lock(settings):
+    log_path = settings.state_db.parent / "logs" / f"run-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with writer_lock(settings), open(log_path, "w") as log, redirect_stdout(log):
+        # dbt's own console output goes to the log file; progress lines go to the terminal
         job = load_definitions().resolve_job_def("whycall_pipeline")
         with _instance() as instance:
             result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
-    outcome = RunOutcome(result.success, settings, time.monotonic() - started, run_id=result.run_id)
+    outcome = RunOutcome(result.success, settings, time.monotonic() - started, run_id=result.run_id,
+                         log_path=log_path)
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.STEP_FAILURE:
             error = event.step_failure_data.error
+            # the interesting part is the cause (an InputError naming the file, key and fix)
+            while error is not None and error.cause is not None:
+                error = error.cause
             message = error.message.strip() if error else "unknown error"
-            if error and error.cause and "InputError" in (error.cause.cls_name or ""):
-                message = error.cause.message.strip()
             outcome.failures.append(f"{event.step_key}: {message}")
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             data = event.event_specific_data

@@ -12,6 +12,7 @@ from orchestration.settings import DEFAULT_LANDING, get_settings, salt
 
 
 def _progress_logging() -> None:
+    # bound to the real terminal now: the runner redirects sys.stdout (dbt's chatter) to a log file
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("%(message)s"))
     log = logging.getLogger("whycall.progress")

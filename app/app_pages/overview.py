@@ -25,12 +25,15 @@ st.caption(
     ctx.t("vs_previous", start=ctx.date(ctx.start), end=ctx.date(ctx.end), days=ctx.num(days),
           pstart=ctx.date(prev_start), pend=ctx.date(prev_end))
     + " " + ui.suspects_note(ctx)
+    + ("" if prev_start >= ctx.bounds[0] else " " + ctx.t("no_previous_period"))
 )
 
 flt = ctx.contacts()
 now = data.contact_kpis(flt)
-before = data.contact_kpis(flt.with_(start=prev_start, end=prev_end))
-weekly = data.contact_kpis_weekly(flt)
+# Compare only with a previous period the data fully covers; a half-empty one would show false rises.
+comparable = prev_start >= ctx.bounds[0]
+before = data.contact_kpis(flt.with_(start=prev_start, end=prev_end)) if comparable else {}
+weekly = data.contact_kpis_weekly(flt.with_(start=max(prev_start, ctx.bounds[0])))
 if not now.get("contacts"):
     ui.empty(ctx.t("no_data"))
     st.stop()
@@ -54,8 +57,8 @@ ui.kpi(c4, ctx.t("repeat_rate"), ctx.pct(repeat_now),
        trend=(weekly["repeats"] / weekly["contacts"] * 100).round(1).tolist())
 
 survey_now = data.survey_kpis(ctx.start, ctx.end, ctx.include_suspects)
-survey_before = data.survey_kpis(prev_start, prev_end, ctx.include_suspects)
-survey_weekly = data.survey_kpis_weekly(ctx.start, ctx.end, ctx.include_suspects)
+survey_before = data.survey_kpis(prev_start, prev_end, ctx.include_suspects) if comparable else {}
+survey_weekly = data.survey_kpis_weekly(max(prev_start, ctx.bounds[0]), ctx.end, ctx.include_suspects)
 st.subheader(ctx.t("survey_section"))
 s1, s2, s3, s4 = st.columns(4)
 ui.kpi(s1, ctx.t("csat"), ctx.pct(survey_now.get("csat")),

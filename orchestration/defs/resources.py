@@ -1,6 +1,5 @@
 """Resources shared by every asset. Paths are resolved when a run starts, not at import."""
 
-from __future__ import annotations
 
 import dagster as dg
 from dagster_dbt import DbtCliResource

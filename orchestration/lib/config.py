@@ -34,6 +34,8 @@ from typing import Any
 
 import yaml
 
+from expectations.params import QUALITY_KEYS
+
 from orchestration.lib.raw_schema import CONTACT_FIELDS, SURVEY_FIELDS
 from orchestration.lib.records import InputError
 from orchestration.lib.timeparse import check_format, resolve_timezone
@@ -100,6 +102,7 @@ DEFAULTS: dict[str, Any] = {
         "candidate_threshold": 3.5,
     },
     "checks": {},
+    "quality": {},
     "sources": {
         "tickets": {"format": "zendesk"},
         "calls": {"format": "zendesk_talk"},
@@ -177,6 +180,7 @@ class WhycallConfig:
     rules: dict[str, Any]
     sources: dict[str, SourceProfile]
     checks: dict[str, str] = field(default_factory=dict)
+    quality: dict[str, Any] = field(default_factory=dict)  # data-quality thresholds (expectations/params.py)
     path: Path = Path(CONFIG_FILE)  # the whycall.yml read (or that would be read): named in messages
 
     def dbt_vars(self) -> dict[str, Any]:
@@ -235,6 +239,8 @@ def build_config(user: Any, path: Path = Path(CONFIG_FILE)) -> WhycallConfig:
     handle = v.number_map(merged["default_handle_minutes"], "default_handle_minutes")
     rules = v.rules(merged["rules"])
     checks = v.checks(merged["checks"])
+    quality = v.mapping(merged["quality"], "quality")
+    v.keys(quality, sorted(QUALITY_KEYS), "quality")
     v.keys(user_sources, {name: None for name in SOURCES}, "sources")
     sources = {name: v.source(name, user_sources.get(name)) for name in SOURCES}
     return WhycallConfig(
@@ -245,6 +251,7 @@ def build_config(user: Any, path: Path = Path(CONFIG_FILE)) -> WhycallConfig:
         rules=rules,
         sources=sources,
         checks=checks,
+        quality=quality,
         path=path,
     )
 

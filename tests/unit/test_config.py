@@ -322,3 +322,11 @@ def test_yaml_syntax_errors_give_the_line(tmp_path):
 def test_a_key_given_twice_is_an_error_not_a_silent_override(tmp_path):
     message = _error(tmp_path, "timezone: UTC\ncurrency: EUR\ntimezone: Europe/Paris\n")
     assert "key 'timezone' is given twice" in message and "line 3" in message
+
+
+def test_quality_thresholds_are_accepted_and_unknown_ones_named(tmp_path):
+    (tmp_path / "whycall.yml").write_text("quality: {reject_ratio_max: 0.1, volume_weeks: 6}\n")
+    assert load_config(tmp_path).quality == {"reject_ratio_max": 0.1, "volume_weeks": 6}
+    (tmp_path / "whycall.yml").write_text("quality: {reject_ratio: 0.1}\n")
+    with pytest.raises(InputError, match=r"quality\.reject_ratio.*reject_ratio_max"):
+        load_config(tmp_path)

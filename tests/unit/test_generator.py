@@ -291,7 +291,9 @@ def test_each_reason_text_carries_its_own_keywords_only():
                 assert not any(k in s for kws in keywords.values() for k in kws), subject
     for lang, bodies in texts.VAGUE_BODIES.items():
         fill = texts.slots(1234567, lang, END, 380000000001)
-        for body in bodies + texts.VAGUE_SUBJECTS[lang]:
+        fill |= {"phone": "+32 470 00 00 00", "minutes": 3, "seconds": 12}
+        frames = (texts.VOICE_HEADER[lang], texts.VOICEMAIL_BODY[lang], texts.VOICE_SUBJECT[lang])
+        for body in bodies + texts.VAGUE_SUBJECTS[lang] + frames + texts.TROLL_PREFIX:
             text = body.format(**fill).casefold()
             assert not any(k in text for kws in keywords.values() for k in kws), body
     assert set(texts.BODIES) == set(keywords) == set(texts.SUBJECTS)
@@ -420,6 +422,7 @@ def test_repeat_contacts_and_ticket_lifecycle(planted):
     assert any(n >= 2 for n in o.ticket_versions.values())
     deleted = [t for t in o.tickets.values() if t["status"] == "deleted"]
     assert len(deleted) == summary.deleted_tickets > 0
+    assert len(o.contacts) == summary.contacts - summary.deleted_tickets  # a call + its voice ticket = 1
     voice = [c for c in o.calls.values() if c["direction"] == "inbound"]
     with_ticket = sum(1 for c in voice if c["ticket_id"] in o.tickets)
     assert 0.7 < with_ticket / len(voice) < 0.97  # most calls create a voice ticket, some none

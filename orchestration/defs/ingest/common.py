@@ -1,6 +1,5 @@
 """The one ingestion routine every source family shares: discover, parse, load, audit."""
 
-from __future__ import annotations
 
 from pathlib import Path
 

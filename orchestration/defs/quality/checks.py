@@ -6,7 +6,6 @@ in the UI and in `whycall run` without stopping anything. Results also land in r
 for the "Data health" page.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 
@@ -33,8 +32,8 @@ def data_quality(context: dg.AssetCheckExecutionContext, whycall: WhycallResourc
     con = connect_state(settings.state_db)
     try:
         batches = read_batches(con)
-        results = run_checks(batches, config, run_id=context.run_id)
-        rows = results_to_rows(results, context.run_id)
+        results = run_checks(batches, config, run_id=context.run.run_id)
+        rows = results_to_rows(results, context.run.run_id)
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         insert_rows(con, "quality_results", [{**row, "checked_at": now} for row in rows])
     finally:

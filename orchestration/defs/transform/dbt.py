@@ -1,6 +1,5 @@
 """The dbt project as Dagster assets: sources are the raw ingest assets, so lineage is one graph."""
 
-from __future__ import annotations
 
 import json
 import os

@@ -1,6 +1,5 @@
 """The dbt project handle. Side-effect free: importing it runs nothing."""
 
-from __future__ import annotations
 
 import subprocess
 import sys

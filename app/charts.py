@@ -25,15 +25,26 @@ AGE_COLORS = ["#9CC5A1", "#E9C46A", "#E9A23B", UNWANTED]
 SERIES_COLORS = ["#2F7FB5", "#E9A23B", "#2A9D8F", "#8E6BB8", "#C8423B", "#5C6B7A", "#D17FB0", "#7FB800"]
 
 
-def _layout(fig: go.Figure, title: str, lang: str, height: int = 420, legend: bool = True) -> go.Figure:
+def _layout(
+    fig: go.Figure, title: str, lang: str, height: int = 420, legend: bool | str = True
+) -> go.Figure:
+    """Title top left; the legend on one line between the title and the plot (``legend="right"`` for a
+    long legend, as a column on the right)."""
+    if legend == "right":
+        legend_layout = {"orientation": "v", "yanchor": "top", "y": 1, "xanchor": "left", "x": 1.02,
+                         "title": None, "traceorder": "normal"}
+    else:
+        legend_layout = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0,
+                         "title": None, "traceorder": "normal"}
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}},
+        title={"text": title, "x": 0, "xanchor": "left", "y": 0.98, "yref": "container", "yanchor": "top",
+               "font": {"size": 17}},
         separators=plotly_separators(lang),
         height=height,
-        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        margin={"l": 10, "r": 10, "t": 84 if legend is True else 56, "b": 10},
         hovermode="closest",
-        showlegend=legend,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1, "title": None},
+        showlegend=bool(legend),
+        legend=legend_layout,
         bargap=0.25,
     )
     return fig
@@ -97,8 +108,8 @@ def pareto(breakdown: pd.DataFrame, lang: str) -> go.Figure:
     )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title_text=t("contacts", lang), tickformat=",d", secondary_y=False)
-    fig.update_yaxes(title_text=t("cumulative_share", lang), range=[0, 105], ticksuffix=" %", secondary_y=True,
-                     showgrid=False)
+    fig.update_yaxes(title_text=t("cumulative_share", lang), range=[0, 105], tickvals=[0, 20, 40, 60, 80, 100],
+                     ticksuffix=" %", secondary_y=True, showgrid=False)
     fig.update_xaxes(tickangle=-30)
     return _layout(fig, t("pareto_title", lang), lang, height=460)
 
@@ -126,32 +137,34 @@ def drivers_by_department(drivers: pd.DataFrame, lang: str, top_reasons: int = 8
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title=t("unwanted_contacts", lang), tickformat=",d")
     fig.update_yaxes(automargin=True)
-    return _layout(fig, t("drivers_title", lang), lang, height=max(300, 120 + 55 * len(dept_order)))
+    return _layout(fig, t("drivers_title", lang), lang, height=max(320, 100 + 60 * len(dept_order)), legend="right")
 
 
 def value_irritant_matrix(matrix: pd.DataFrame, lang: str) -> go.Figure:
-    """Reasons placed by unwanted share (x) and handle time (y), sized by contacts, coloured by move."""
-    fig = go.Figure()
-    size_ref = max(matrix["contacts"].max(), 1) / 55
-    for quadrant, color in QUADRANT_COLORS.items():
-        part = matrix[matrix["quadrant"] == quadrant]
-        if part.empty:
-            continue
-        fig.add_scatter(
-            x=part["unwanted_share"] * 100,
-            y=part["avg_handle_min"],
-            mode="markers+text",
-            name=t(f"q_{quadrant}", lang),
-            text=part["label"],
-            textposition="top center",
-            marker={"size": part["contacts"], "sizemode": "diameter", "sizeref": size_ref, "sizemin": 8,
-                    "color": color, "opacity": 0.75, "line": {"width": 1, "color": "white"}},
-            customdata=part[["contacts"]],
-            hovertemplate="%{text}<br>%{x:.0f} %<br>%{y:.1f} min<br>%{customdata[0]:,d}<extra></extra>",
+    """The reasons grouped by recommended move (eliminate, automate, simplify, leverage), sized by contacts."""
+    frame = matrix[matrix["contacts"] > 0]
+    moves = [q for q in QUADRANT_COLORS if q in set(frame["quadrant"])]
+    move_names = {q: t(f"q_{q}", lang) for q in moves}
+    ids = [f"q:{q}" for q in moves] + [f"r:{r}" for r in frame["reason_code"]]
+    labels = [move_names[q] for q in moves] + frame["label"].tolist()
+    parents = [""] * len(moves) + [f"q:{q}" for q in frame["quadrant"]]
+    values = [int(frame.loc[frame["quadrant"] == q, "contacts"].sum()) for q in moves] + frame["contacts"].tolist()
+    colors = [QUADRANT_COLORS[q] for q in moves] + [QUADRANT_COLORS[q] for q in frame["quadrant"]]
+    shares = [""] * len(moves) + [
+        f"{t('unwanted_share', lang)}: {fmt_num(v * 100, lang, 0)} %" for v in frame["unwanted_share"]
+    ]
+    fig = go.Figure(
+        go.Treemap(
+            ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
+            marker={"colors": colors, "line": {"width": 2, "color": "white"}},
+            customdata=shares,
+            texttemplate="<b>%{label}</b><br>%{value:,d} " + t("contacts", lang).lower(),
+            hovertemplate="<b>%{label}</b><br>%{value:,d} " + t("contacts", lang).lower()
+            + "<br>%{customdata}<extra></extra>",
+            tiling={"pad": 3}, pathbar={"visible": False}, textfont={"size": 14},
         )
-    fig.update_xaxes(title=t("unwanted_share", lang) + " (%)", range=[-8, 112], ticksuffix=" %")
-    fig.update_yaxes(title=t("avg_handle_min", lang), rangemode="tozero")
-    return _layout(fig, t("matrix_title", lang), lang, height=480)
+    )
+    return _layout(fig, t("matrix_title", lang), lang, height=max(320, 100 + 60 * len(moves)), legend=False)
 
 
 def department_ranking(ranking: pd.DataFrame, lang: str) -> go.Figure:
@@ -171,7 +184,8 @@ def department_ranking(ranking: pd.DataFrame, lang: str) -> go.Figure:
             + "<extra></extra>",
         )
     )
-    fig.update_xaxes(title=t("unwanted_per_1000", lang))
+    top = float(ordered["unwanted_per_1000"].max() or 0)
+    fig.update_xaxes(title=t("unwanted_per_1000", lang), range=[0, max(top, 1) * 1.15])
     fig.update_yaxes(automargin=True)
     return _layout(fig, t("ranking_title", lang), lang, height=max(260, 100 + 50 * len(ordered)), legend=False)
 
@@ -225,9 +239,10 @@ def incident_excess(impact: pd.DataFrame, lang: str) -> go.Figure:
             text=part["excess_cost_text"], textposition="outside", cliponaxis=False,
             hovertemplate="%{y}<br>%{x:,.0f}<br>%{customdata[0]}<extra></extra>",
         )
-    fig.update_xaxes(title=t("excess_contacts", lang), rangemode="tozero")
+    top = float(ordered["excess_contacts"].max() or 0)
+    fig.update_xaxes(title=t("excess_contacts", lang), range=[min(0, top), max(top, 1) * 1.3])
     fig.update_yaxes(automargin=True, categoryorder="array", categoryarray=ordered["name"].tolist())
-    return _layout(fig, t("excess_by_incident", lang), lang, height=max(260, 110 + 45 * len(ordered)))
+    return _layout(fig, t("excess_by_incident", lang), lang, height=max(280, 130 + 45 * len(ordered)))
 
 
 def incident_timeline(

@@ -441,6 +441,8 @@ def unwanted_by_department_reason(flt: ContactFilter) -> pd.DataFrame:
 
 
 QUADRANTS = ("eliminate", "automate", "simplify", "leverage")
+SIMPLE_MAX_HANDLE_MIN = 5.0  # a "simple question": answered in five minutes or less on average
+COMPLEX_MIN_TRANSFERS = 1.0  # bounced between teams once per contact or more: the process is the problem
 
 
 def value_irritant_quadrants(
@@ -448,28 +450,29 @@ def value_irritant_quadrants(
 ) -> pd.DataFrame:
     """Place each classified reason of ``reason_breakdown`` in the value/irritant matrix.
 
-    - leverage: a value reason;
-    - automate (deflect): an unwanted *simple* question — handle time and repeat rate both at or below the
-      median of the reasons shown — that self-service could answer;
-    - eliminate: otherwise, an unwanted reason owned by an upstream department: fix the cause there;
-    - simplify: otherwise (unwanted, long or repeated, no upstream owner): simplify the process.
+    - leverage: a value reason — do it well;
+    - automate (deflect): an unwanted simple question — short (≤ 5 min on average) and repeated no more
+      than the median unwanted reason — that self-service could answer;
+    - simplify: otherwise, an unwanted reason with no upstream owner, or one transferred once per contact or
+      more: the process itself needs simplifying;
+    - eliminate: every other unwanted reason: owned by an upstream department, fix the cause there.
     """
     frame = breakdown[breakdown["reason_code"] != NO_REASON].copy()
     frame["kind"] = frame["reason_code"].map(kinds)
     frame = frame[frame["kind"].isin(["value", "unwanted"])].reset_index(drop=True)
-    if frame.empty:
-        return frame.assign(unwanted_share=[], quadrant=[])
     frame["unwanted_share"] = frame["unwanted"] / frame["contacts"]
-    simple = (frame["avg_handle_min"] <= frame["avg_handle_min"].median()) & (
-        frame["repeat_rate"] <= frame["repeat_rate"].median()
-    )
+    if frame.empty:
+        return frame.assign(quadrant=pd.Series(dtype=str))
+    unwanted = frame["kind"] == "unwanted"
+    typical_repeat = frame.loc[unwanted, "repeat_rate"].median()
+    simple = (frame["avg_handle_min"] <= SIMPLE_MAX_HANDLE_MIN) & (frame["repeat_rate"] <= typical_repeat)
     owner = frame["reason_code"].map(owners).fillna(frame["department_id"])
     upstream = owner.notna() & (owner != NO_DEPARTMENT)
-    is_value = frame["kind"] == "value"
-    frame["quadrant"] = "simplify"
-    frame.loc[upstream, "quadrant"] = "eliminate"
+    complex_process = frame["avg_transfers"].fillna(0) >= COMPLEX_MIN_TRANSFERS
+    frame["quadrant"] = "eliminate"
+    frame.loc[~upstream | complex_process, "quadrant"] = "simplify"
     frame.loc[simple, "quadrant"] = "automate"
-    frame.loc[is_value, "quadrant"] = "leverage"
+    frame.loc[~unwanted, "quadrant"] = "leverage"
     return frame
 
 

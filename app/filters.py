@@ -199,14 +199,23 @@ def period_input(container: Any, lang: str, bounds: tuple[dt.date, dt.date] | No
 
 
 def multiselect(
-    container: Any, name: str, label: str, options: Sequence[str], format_func: Callable[[str], str]
+    container: Any,
+    name: str,
+    label: str,
+    options: Sequence[str],
+    format_func: Callable[[str], str],
+    placeholder: str | None = None,
 ) -> list[str]:
     """A multiselect over ``options``; values from the URL that are not options stay selectable (and
     selected), so a link with an unknown value shows "no data" instead of silently widening."""
     selected = getattr(current(), name)
     all_options = list(options) + [v for v in selected if v not in options]
     container.multiselect(
-        label, options=all_options, format_func=format_func, **_bound(name, to_widget=list, from_widget=list)
+        label,
+        options=all_options,
+        format_func=format_func,
+        placeholder=placeholder or t("all_values", current().lang),
+        **_bound(name, to_widget=list, from_widget=list),
     )
     return list(getattr(current(), name))
 

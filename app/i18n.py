@@ -123,7 +123,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "no_department": ("No department", "Sans département"),
     "share_pct": ("Share (%)", "Part (%)"),
     "cumulative_share": ("Cumulative share of contacts (%)", "Part cumulée des contacts (%)"),
-    "avg_handle_min": ("Average handle time (min)", "Durée moyenne de traitement (min)"),
+    "avg_handle_min": ("Avg handle (min)", "Traitement moyen (min)"),
+    "all_values": ("All", "Tous"),
+    "timeline_placeholder": (
+        "Reasons with an incident or a spike", "Motifs avec un incident ou un pic"
+    ),
     # overview
     "overview_trend_title": ("Contacts per week: unwanted vs value", "Contacts par semaine : évitables et à valeur"),
     "changed_most": ("What changed most this week", "Ce qui a le plus changé cette semaine"),
@@ -149,12 +153,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "drivers_title": ("Top unwanted drivers by originating department", "Principaux motifs évitables par département d'origine"),
     "matrix_title": ("Value / irritant matrix", "Matrice valeur / irritant"),
     "matrix_caption": (
-        "Eliminate: unwanted and owned by an upstream department — fix the cause. Automate / deflect: unwanted "
-        "simple questions (short calls, rarely repeated) — answer them in self-service. Simplify: unwanted, long "
-        "or repeated, with no upstream owner — simplify the process. Leverage: value contacts — do them well.",
-        "Éliminer : évitable et causé par un département amont — corriger la cause. Automatiser / dévier : questions "
-        "simples évitables (appels courts, peu de recontacts) — y répondre en libre-service. Simplifier : évitable, "
-        "long ou répété, sans département amont — simplifier le processus. Valoriser : contacts à valeur — bien les traiter.",
+        "**Eliminate**: unwanted, caused by an upstream department — fix the cause there. **Automate / deflect**: "
+        "unwanted simple questions (5 min or less on average, rarely repeated) — answer them in self-service. "
+        "**Simplify**: unwanted with no upstream owner, or transferred at every contact — simplify the process. "
+        "**Leverage**: value contacts — do them well.",
+        "**Éliminer** : évitable, causé par un département amont — y corriger la cause. **Automatiser / dévier** : "
+        "questions simples évitables (5 min ou moins en moyenne, peu de recontacts) — y répondre en libre-service. "
+        "**Simplifier** : évitable sans département amont, ou transféré à chaque contact — simplifier le processus. "
+        "**Valoriser** : contacts à valeur — bien les traiter.",
     ),
     "quadrant": ("Recommended move", "Action recommandée"),
     "q_eliminate": ("Eliminate", "Éliminer"),
@@ -215,8 +221,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "proactive": ("Customers told first", "Clients prévenus"),
     "proactive_yes": ("told first", "prévenus"),
     "proactive_no": ("not told", "non prévenus"),
-    "avg_excess_proactive": ("Avg excess, customers told first", "Excès moyen, clients prévenus"),
-    "avg_excess_reactive": ("Avg excess, customers not told", "Excès moyen, clients non prévenus"),
+    "avg_excess_proactive": ("Avg excess, told first", "Excès moyen, prévenus"),
+    "avg_excess_reactive": ("Avg excess, not told", "Excès moyen, non prévenus"),
+    "avg_excess_help": (
+        "Average excess contacts per incident, when customers were told before they called or not.",
+        "Contacts en excès moyens par incident, selon que les clients ont été prévenus avant d'appeler ou non.",
+    ),
     "excess_by_incident": ("Excess contacts per incident", "Contacts en excès par incident"),
     "timeline_title": ("Daily contacts per reason, incidents and spikes", "Contacts quotidiens par motif, incidents et pics"),
     "timeline_reasons": ("Reasons on the timeline", "Motifs sur la frise"),
@@ -254,6 +264,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "forest_title": ("Rate after / rate before, with 95% interval", "Taux après / taux avant, intervalle à 95 %"),
     "rate_ratio": ("Rate ratio (after / before)", "Rapport des taux (après / avant)"),
+    "ratio": ("Ratio", "Rapport"),
     "before_after_title": ("Contact rate before and after", "Taux de contact avant et après"),
     "rate": ("Contacts per unit of volume", "Contacts par unité de volume"),
     "before": ("Before", "Avant"),

@@ -124,12 +124,15 @@ def kpi(
     delta_color: str = "normal",
     help: str | None = None,
     trend: list[float] | None = None,
+    arrow: bool = True,
 ) -> None:
+    """A KPI tile. ``arrow=False`` for a delta that is context ("34 / 57"), not a change."""
     container.metric(
         label,
         value,
         delta=delta,
-        delta_color=delta_color,
+        delta_color=delta_color if arrow else "off",
+        delta_arrow="auto" if arrow else "off",
         help=help,
         border=True,
         chart_data=trend if trend and len(trend) > 1 else None,
@@ -177,7 +180,7 @@ def table(
     formats = {renamed[c]: formatters[columns[c][1]] for c in shown.columns if columns[c][1] in formatters}
     shown = shown.rename(columns=renamed)
     styler = shown.style.format(formats, na_rep="")
-    st.dataframe(styler, hide_index=True, width="stretch", height=height, key=key)
+    st.dataframe(styler, hide_index=True, width="stretch", height=height, key=key, placeholder="–")
 
 
 def show_chart(fig: Any, key: str | None = None) -> None:

@@ -50,7 +50,7 @@ ui.table(
         "implemented_on": ("implemented_on", "date"),
         "rate_before": ("before", "float3"),
         "rate_after": ("after", "float3"),
-        "rate_ratio": ("rate_ratio", "float2"),
+        "rate_ratio": ("ratio", "float2"),
         "interval": ("interval", "text"),
         "verdict_text": ("verdict", "text"),
         "contacts_avoided": ("contacts_avoided", "int"),

@@ -22,7 +22,7 @@ alerts = summary.get("alerts") or 0
 cols = st.columns(4)
 ui.kpi(cols[0], ctx.t("open_alerts"), ctx.num(0 if open_alerts is None else len(open_alerts)))
 ui.kpi(cols[1], ctx.t("recontacted_in_time"), ctx.pct(summary.get("in_time", 0) / alerts if alerts else None),
-       f"{ctx.num(summary.get('in_time'))} / {ctx.num(alerts)}" if alerts else None, delta_color="off",
+       f"{ctx.num(summary.get('in_time'))} / {ctx.num(alerts)}" if alerts else None, arrow=False,
        help=ctx.t("recontacted_in_time_help"))
 median = summary.get("median_hours")
 ui.kpi(cols[2], ctx.t("median_recontact"), ctx.t("hours_unit", value=ctx.num(median, 1)) if median else "–")

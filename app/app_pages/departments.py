@@ -18,7 +18,7 @@ ranking["department"] = ranking["department_id"].map(ctx.labels.department)
 ranked = ranking[ranking["unwanted_per_1000"].notna()]
 unranked = ranking[ranking["unwanted_per_1000"].isna()]
 
-left, right = st.columns([3, 2], gap="large")
+left, right = st.columns(2, gap="large")
 with left:
     if ranked.empty:
         ui.empty(ctx.t("no_volume_note", names=", ".join(unranked["department"])))
@@ -31,10 +31,9 @@ with right:
         {
             "department": ("department", "text"),
             "unwanted_per_1000": ("unwanted_per_1000", "float1"),
-            "contacts_per_1000": ("contacts_per_1000", "float1"),
             "unwanted": ("unwanted_contacts", "int"),
-            "contacts": ("contacts", "int"),
             "volume": ("volume", "int"),
+            "contacts_per_1000": ("contacts_per_1000", "float1"),
         },
         key="dept_ranking",
     )

@@ -27,38 +27,38 @@ else:
     ui.kpi(cols[0], ctx.t("incidents_count"), ctx.num(len(impact)))
     ui.kpi(cols[1], ctx.t("excess_contacts"), ctx.num(impact["excess_contacts"].sum()))
     ui.kpi(cols[2], ctx.t("excess_cost"), ctx.money(impact["excess_cost"].sum()))
-    ui.kpi(cols[3], ctx.t("avg_excess_proactive"), ctx.num(told.mean() if len(told) else None))
-    ui.kpi(cols[4], ctx.t("avg_excess_reactive"), ctx.num(not_told.mean() if len(not_told) else None))
+    ui.kpi(cols[3], ctx.t("avg_excess_proactive"), ctx.num(told.mean() if len(told) else None),
+           help=ctx.t("avg_excess_help"))
+    ui.kpi(cols[4], ctx.t("avg_excess_reactive"), ctx.num(not_told.mean() if len(not_told) else None),
+           help=ctx.t("avg_excess_help"))
 
-    left, right = st.columns([2, 3], gap="large")
-    with left:
-        ui.show_chart(charts.incident_excess(impact, ctx.lang))
-    with right:
-        impact["proactive_text"] = proactive.map({True: ctx.t("yes"), False: ctx.t("no")})
-        ui.table(
-            impact,
-            ctx.lang,
-            {
-                "name": ("incident", "text"),
-                "department": ("department", "text"),
-                "label": ("reason", "text"),
-                "period_start": ("from", "date"),
-                "period_end": ("to", "date"),
-                "linked_contacts": ("linked_contacts", "int"),
-                "baseline_contacts": ("baseline_contacts", "int"),
-                "excess_contacts": ("excess_contacts", "int"),
-                "excess_cost": ("excess_cost", "money"),
-                "proactive_text": ("proactive", "text"),
-                "contacts_per_hour_peak": ("peak_per_hour", "int"),
-            },
-            key="incident_table",
-        )
+    ui.show_chart(charts.incident_excess(impact, ctx.lang))
+    impact["proactive_text"] = proactive.map({True: ctx.t("yes"), False: ctx.t("no")})
+    ui.table(
+        impact,
+        ctx.lang,
+        {
+            "name": ("incident", "text"),
+            "department": ("department", "text"),
+            "label": ("reason", "text"),
+            "period_start": ("from", "date"),
+            "period_end": ("to", "date"),
+            "linked_contacts": ("linked_contacts", "int"),
+            "baseline_contacts": ("baseline_contacts", "int"),
+            "excess_contacts": ("excess_contacts", "int"),
+            "excess_cost": ("excess_cost", "money"),
+            "proactive_text": ("proactive", "text"),
+            "contacts_per_hour_peak": ("peak_per_hour", "int"),
+        },
+        key="incident_table",
+    )
 
 st.divider()
 candidates["label"] = candidates["reason_code"].map(ctx.labels.reason)
 default_reasons = list(dict.fromkeys([*impact.get("reason_code", []), *candidates["reason_code"]]))
 options = data.filter_options()["reason"]
-chosen = filters.multiselect(st, "reason", ctx.t("timeline_reasons"), options, ctx.labels.reason)
+chosen = filters.multiselect(st, "reason", ctx.t("timeline_reasons"), options, ctx.labels.reason,
+                             placeholder=ctx.t("timeline_placeholder"))
 reasons = chosen or default_reasons
 if not reasons:
     ui.empty(ctx.t("no_incident"))

@@ -41,7 +41,6 @@ PAGES = [
 ]
 # A couple of pages again in French, with shared filters in the URL.
 FRENCH_PAGES = [
-    ("?lang=fr", "Vue d'ensemble"),
     ("departments?lang=fr&department=LOGI", "Départements"),
     ("incidents?lang=fr&from=2026-09-12&to=2026-11-20", "Incidents"),
 ]
@@ -143,10 +142,17 @@ def _visit(browser, url: str, title: str, screenshot: Path) -> None:
                      .every(chart => chart.querySelector('.main-svg'))""",
             timeout=30_000,
         )
-        page.wait_for_timeout(400)
+        page.wait_for_timeout(200)
         exceptions = page.locator('[data-testid="stException"]')
         assert exceptions.count() == 0, exceptions.first.inner_text()
         assert not console_errors, console_errors
+        # The app scrolls inside its own container, so a "full page" shot needs a viewport as tall as it.
+        height = page.evaluate(
+            """() => Math.max(...[...document.querySelectorAll('[data-testid="stMain"], section.main, body')]
+                               .map(el => el.scrollHeight))"""
+        )
+        page.set_viewport_size({"width": 1440, "height": min(max(int(height), 1000), 6000)})
+        page.wait_for_timeout(200)
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(screenshot), full_page=True)
     finally:

@@ -70,8 +70,15 @@ def dataset() -> dict[str, list[dict]]:
     # A call and the voice ticket it created = one contact (reason from the ticket, handle from the call) ...
     calls.append(call(1020, "2024-01-10 09:00", "cust-merge", reason_raw="WRAP_DELIV", ticket_ref="500"))
     tickets.append(
-        ticket(500, "2024-01-10 09:05", "cust-merge", "voice", reason_raw="invoice_unclear",
-               subject="Appel entrant", text="Question sur la facture")
+        ticket(
+            500,
+            "2024-01-10 09:05",
+            "cust-merge",
+            "voice",
+            reason_raw="invoice_unclear",
+            subject="Appel entrant",
+            text="Question sur la facture",
+        )
     )
     # ... a call attached to an older ticket is a contact of its own, and so is the ticket ...
     tickets.append(ticket(501, "2024-01-02 08:00", "cust-merge", reason_raw="billing_question"))
@@ -83,8 +90,15 @@ def dataset() -> dict[str, list[dict]]:
     # Classification order and keywords.
     tickets += [
         # map beats keywords
-        ticket(710, "2024-01-09 11:00", "cust-k1", "web", reason_raw="billing_question",
-               subject="password problem", satisfaction="bad"),
+        ticket(
+            710,
+            "2024-01-09 11:00",
+            "cust-k1",
+            "web",
+            reason_raw="billing_question",
+            subject="password problem",
+            satisfaction="bad",
+        ),
         # map on a tag
         ticket(711, "2024-01-09 12:00", "cust-k2", tags="vip delivery"),
         # French keywords, accents and case folded; the longest keyword is the evidence
@@ -116,41 +130,85 @@ def dataset() -> dict[str, list[dict]]:
         ticket(730, "2024-02-05 10:00", "cust-i6", tags="delivery", ticket_type="problem"),
         ticket(732, "2024-02-05 12:00", "cust-i7", "web", tags="delivery"),
         # a Zendesk incident ticket pointing to problem 730: linked to INC1 whatever its reason and time
-        ticket(731, "2024-02-20 10:00", "cust-i8", reason_raw="new_order", problem_id="730", ticket_type="incident"),
+        ticket(
+            731,
+            "2024-02-20 10:00",
+            "cust-i8",
+            reason_raw="new_order",
+            problem_id="730",
+            ticket_type="incident",
+        ),
     ]
 
     # Incident INC2 (password_reset) and its spike: one contact on each of the 4 prior Mondays, 8 on Feb 12.
     for n, day in enumerate(["2024-01-15", "2024-01-22", "2024-01-29", "2024-02-05"]):
         tickets.append(ticket(760 + n, f"{day} 10:00", f"cust-p{n}", "web", subject="Reset my password"))
     for n, minute in enumerate(["09:05", "09:15", "09:25", "09:35", "09:45", "10:05", "10:15", "11:00"]):
-        tickets.append(ticket(770 + n, f"2024-02-12 {minute}", f"cust-q{n}", "web", subject="password locked"))
+        tickets.append(
+            ticket(770 + n, f"2024-02-12 {minute}", f"cust-q{n}", "web", subject="password locked")
+        )
     # An unregistered spike: 4 shipping_fee contacts on a Monday with nothing the 4 weeks before.
     for n in range(4):
         tickets.append(ticket(780 + n, f"2024-02-19 1{n}:00", f"cust-s{n}", text="delivery charge"))
 
     # Suspects: a customer with 9 contacts a day, 4 more customers sending the same text, a 2-character text.
     for n in range(9):
-        tickets.append(ticket(790 + n, f"2024-01-17 10:0{n}", "cust-bot", "web", text="Where is my refund please"))
-    for n, text in enumerate(["where is my  REFUND please", "Whére is my refund please ", "WHERE IS MY REFUND PLEASE",
-                              "where is my refund please"]):
+        tickets.append(
+            ticket(790 + n, f"2024-01-17 10:0{n}", "cust-bot", "web", text="Where is my refund please")
+        )
+    for n, text in enumerate(
+        [
+            "where is my  REFUND please",
+            "Whére is my refund please ",
+            "WHERE IS MY REFUND PLEASE",
+            "where is my refund please",
+        ]
+    ):
         tickets.append(ticket(800 + n, "2024-01-19 10:00", f"cust-copy{n}", text=text))
     tickets.append(ticket(740, "2024-01-18 10:00", "cust-short", "web", text="ok"))
 
     # Versions: latest updated_at wins; a deletion removes the ticket; a tie goes to the later file.
     tickets += [
         ticket(750, "2024-01-22 09:00", "cust-v", reason_raw="new_order", updated_at=ts("2024-01-22 10:00")),
-        ticket(750, "2024-01-22 09:00", "cust-v", reason_raw="billing_question", updated_at=ts("2024-01-22 12:00")),
+        ticket(
+            750,
+            "2024-01-22 09:00",
+            "cust-v",
+            reason_raw="billing_question",
+            updated_at=ts("2024-01-22 12:00"),
+        ),
         ticket(751, "2024-01-22 09:30", "cust-v2", reason_raw="new_order", updated_at=ts("2024-01-22 10:00")),
         ticket(751, "2024-01-22 09:30", "cust-v2", updated_at=ts("2024-01-23 10:00"), is_deleted=True),
-        ticket(752, "2024-01-22 11:00", "cust-v3", reason_raw="billing_question",
-               updated_at=ts("2024-01-22 11:00"), _file="tickets/2024-01-22.json"),
-        ticket(752, "2024-01-22 11:00", "cust-v3", reason_raw="new_order",
-               updated_at=ts("2024-01-22 11:00"), _file="tickets/2024-01-23.json"),
+        ticket(
+            752,
+            "2024-01-22 11:00",
+            "cust-v3",
+            reason_raw="billing_question",
+            updated_at=ts("2024-01-22 11:00"),
+            _file="tickets/2024-01-22.json",
+        ),
+        ticket(
+            752,
+            "2024-01-22 11:00",
+            "cust-v3",
+            reason_raw="new_order",
+            updated_at=ts("2024-01-22 11:00"),
+            _file="tickets/2024-01-23.json",
+        ),
     ]
 
     # CSV profiles: a complaint extract (csv:) and a call-centre CDR (cdr:) without handle time.
-    tickets.append(ticket("CFPB-1", "2024-01-24 10:00", "csv-cust-1", "Web", source_system="csv",
-                          reason_raw="Billing dispute", text="Problem with my invoice"))
+    tickets.append(
+        ticket(
+            "CFPB-1",
+            "2024-01-24 10:00",
+            "csv-cust-1",
+            "Web",
+            source_system="csv",
+            reason_raw="Billing dispute",
+            text="Problem with my invoice",
+        )
+    )
     calls.append(call("K1", "2024-01-24 11:00", "csv-cust-2", source_system="csv", direction="Inbound"))
 
     # Outbound calls: recontact after alert R1 (10 h), after R2 (60 h), and one before alert R3 (does not count).
@@ -163,13 +221,26 @@ def dataset() -> dict[str, list[dict]]:
     for n, row in enumerate(tickets + calls):
         row.setdefault("_record", n)
 
-    def survey(response_id, responded, customer=None, ticket_ref=None, nps=None, csat=None, ces=None, **extra):
-        return {"source_system": "qualtrics", "response_id": response_id, "responded_at": ts(responded),
-                "customer_ref": customer, "ticket_ref": ticket_ref, "nps": nps, "csat": csat, "ces": ces,
-                "finished": True, "_file": extra.get("_file", "surveys/export.csv"), "_record": extra.get("_record", 0)}
+    def survey(
+        response_id, responded, customer=None, ticket_ref=None, nps=None, csat=None, ces=None, **extra
+    ):
+        return {
+            "source_system": "qualtrics",
+            "response_id": response_id,
+            "responded_at": ts(responded),
+            "customer_ref": customer,
+            "ticket_ref": ticket_ref,
+            "nps": nps,
+            "csat": csat,
+            "ces": ces,
+            "finished": True,
+            "_file": extra.get("_file", "surveys/export.csv"),
+            "_record": extra.get("_record", 0),
+        }
 
     surveys = [
-        survey("R1", "2024-01-11 10:00", "cust-merge", "500", csat=1),  # ticket link -> merged call; recontacted
+        # ticket link -> the merged call; recontacted
+        survey("R1", "2024-01-11 10:00", "cust-merge", "500", csat=1),
         survey("R2", "2024-01-11 12:00", "cust-cross", nps=3),  # customer fallback -> talk:1010; late
         survey("R3", "2024-01-20 09:00", "cust-k3", "712", ces=2),  # open (the outbound call was before)
         survey("R4", "2024-01-20 10:00", "cust-k7", "716", nps=10, csat=5, ces=7),  # satisfied, no alert
@@ -180,27 +251,75 @@ def dataset() -> dict[str, list[dict]]:
     ]
 
     departments = [
-        {"department_id": "BILL", "name": "Billing", "manager": "Alice Martin", "volume_measure": "invoices_sent"},
+        {
+            "department_id": "BILL",
+            "name": "Billing",
+            "manager": "Alice Martin",
+            "volume_measure": "invoices_sent",
+        },
         {"department_id": "LOGI", "name": "Logistics", "manager": "Bob Peeters"},
         {"department_id": "IT", "name": "IT", "manager": "Carla Dubois"},
         {"department_id": "SALES", "name": "Sales", "manager": "Dan Smet"},
     ]
 
     def reason(code, en, fr, dept, kind, kw_en, kw_fr, valid_from=None, valid_to=None):
-        return {"reason_code": code, "label_en": en, "label_fr": fr, "department_id": dept, "kind": kind,
-                "keywords_en": kw_en, "keywords_fr": kw_fr, "valid_from": valid_from, "valid_to": valid_to}
+        return {
+            "reason_code": code,
+            "label_en": en,
+            "label_fr": fr,
+            "department_id": dept,
+            "kind": kind,
+            "keywords_en": kw_en,
+            "keywords_fr": kw_fr,
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+        }
 
     reasons = [
-        reason("invoice_unclear", "Unclear invoice", "Facture peu claire", "BILL", "unwanted",
-               "invoice|unclear invoice", "facture|facture incompréhensible", valid_to=date(2024, 1, 31)),
-        reason("invoice_unclear", "Unclear invoice", "Facture peu claire", "IT", "unwanted",
-               "invoice|unclear invoice", "facture|facture incompréhensible", valid_from=date(2024, 2, 1)),
-        reason("late_delivery", "Late delivery", "Livraison en retard", "LOGI", "unwanted",
-               "late delivery|parcel", "livraison en retard|colis"),
-        reason("shipping_fee", "Delivery charge", "Frais de livraison", "LOGI", "unwanted",
-               "delivery charge", "frais de livraison"),
-        reason("new_order", "New order", "Nouvelle commande", "SALES", "value", "order|buy", "commande|acheter"),
-        reason("password_reset", "Password reset", "Mot de passe", "IT", "unwanted", "password", "mot de passe"),
+        reason(
+            "invoice_unclear",
+            "Unclear invoice",
+            "Facture peu claire",
+            "BILL",
+            "unwanted",
+            "invoice|unclear invoice",
+            "facture|facture incompréhensible",
+            valid_to=date(2024, 1, 31),
+        ),
+        reason(
+            "invoice_unclear",
+            "Unclear invoice",
+            "Facture peu claire",
+            "IT",
+            "unwanted",
+            "invoice|unclear invoice",
+            "facture|facture incompréhensible",
+            valid_from=date(2024, 2, 1),
+        ),
+        reason(
+            "late_delivery",
+            "Late delivery",
+            "Livraison en retard",
+            "LOGI",
+            "unwanted",
+            "late delivery|parcel",
+            "livraison en retard|colis",
+        ),
+        reason(
+            "shipping_fee",
+            "Delivery charge",
+            "Frais de livraison",
+            "LOGI",
+            "unwanted",
+            "delivery charge",
+            "frais de livraison",
+        ),
+        reason(
+            "new_order", "New order", "Nouvelle commande", "SALES", "value", "order|buy", "commande|acheter"
+        ),
+        reason(
+            "password_reset", "Password reset", "Mot de passe", "IT", "unwanted", "password", "mot de passe"
+        ),
     ]
     reason_map = [
         {"source": "tickets", "source_value": "billing_question", "reason_code": "invoice_unclear"},
@@ -208,14 +327,33 @@ def dataset() -> dict[str, list[dict]]:
         {"source": "calls", "source_value": "WRAP_DELIV", "reason_code": "late_delivery"},
     ]
     incidents = [
-        {"incident_id": "INC1", "title": "Carrier outage", "department_id": "LOGI", "reason_code": "late_delivery",
-         "started_at": ts("2024-02-05 08:00"), "ended_at": ts("2024-02-05 20:00")},
-        {"incident_id": "INC2", "title": "Login failure", "department_id": "IT", "reason_code": "password_reset",
-         "started_at": ts("2024-02-12 09:00"), "ended_at": ts("2024-02-12 10:00"),
-         "proactive_notice_at": ts("2024-02-12 08:30")},
+        {
+            "incident_id": "INC1",
+            "title": "Carrier outage",
+            "department_id": "LOGI",
+            "reason_code": "late_delivery",
+            "started_at": ts("2024-02-05 08:00"),
+            "ended_at": ts("2024-02-05 20:00"),
+        },
+        {
+            "incident_id": "INC2",
+            "title": "Login failure",
+            "department_id": "IT",
+            "reason_code": "password_reset",
+            "started_at": ts("2024-02-12 09:00"),
+            "ended_at": ts("2024-02-12 10:00"),
+            "proactive_notice_at": ts("2024-02-12 08:30"),
+        },
     ]
-    actions = [{"action_id": "ACT1", "reason_code": "invoice_unclear", "department_id": "BILL",
-                "implemented_on": date(2024, 2, 1), "description": "Clearer invoice layout"}]
+    actions = [
+        {
+            "action_id": "ACT1",
+            "reason_code": "invoice_unclear",
+            "department_id": "BILL",
+            "implemented_on": date(2024, 2, 1),
+            "description": "Clearer invoice layout",
+        }
+    ]
     volumes = []
     day = date(2024, 1, 1)
     while day <= date(2024, 2, 29):
@@ -230,23 +368,62 @@ def dataset() -> dict[str, list[dict]]:
         {"department_id": "BILL", "metric": "alerts_recontacted", "period": "2024-01", "target": 3.0},
     ]
     load_audit = [
-        {"run_id": "run-1", "source": "tickets", "file": "tickets/page1.json", "sha256": "ab" * 32,
-         "status": "loaded", "rows_read": 3, "rows_loaded": 2, "rows_rejected": 1, "loaded_at": LOADED_AT},
-        {"run_id": "run-1", "source": "tickets", "file": "tickets/copy.json", "sha256": "ab" * 32,
-         "status": "duplicate", "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0, "loaded_at": LOADED_AT},
+        {
+            "run_id": "run-1",
+            "source": "tickets",
+            "file": "tickets/page1.json",
+            "sha256": "ab" * 32,
+            "status": "loaded",
+            "rows_read": 3,
+            "rows_loaded": 2,
+            "rows_rejected": 1,
+            "loaded_at": LOADED_AT,
+        },
+        {
+            "run_id": "run-1",
+            "source": "tickets",
+            "file": "tickets/copy.json",
+            "sha256": "ab" * 32,
+            "status": "duplicate",
+            "rows_read": 0,
+            "rows_loaded": 0,
+            "rows_rejected": 0,
+            "loaded_at": LOADED_AT,
+        },
     ]
-    rejects = [{"run_id": "run-1", "source": "tickets", "file": "tickets/page1.json", "line": 2,
-                "reason": "bad timestamp 'soon' in created_at", "raw": '{"id": 9}'}]
+    rejects = [
+        {
+            "run_id": "run-1",
+            "source": "tickets",
+            "file": "tickets/page1.json",
+            "line": 2,
+            "reason": "bad timestamp 'soon' in created_at",
+            "raw": '{"id": 9}',
+        }
+    ]
 
-    reference = {"departments": departments, "reasons": reasons, "reason_map": reason_map, "incidents": incidents,
-                 "actions": actions, "volumes": volumes, "targets": targets}
+    reference = {
+        "departments": departments,
+        "reasons": reasons,
+        "reason_map": reason_map,
+        "incidents": incidents,
+        "actions": actions,
+        "volumes": volumes,
+        "targets": targets,
+    }
     for name, rows in reference.items():
         for n, row in enumerate(rows):
             row.setdefault("_file", f"reference/{name}.csv")
             row.setdefault("_record", n + 2)
 
-    return {"tickets": tickets, "calls": calls, "surveys": surveys, **reference,
-            "load_audit": load_audit, "rejects": rejects}
+    return {
+        "tickets": tickets,
+        "calls": calls,
+        "surveys": surveys,
+        **reference,
+        "load_audit": load_audit,
+        "rejects": rejects,
+    }
 
 
 def seed(database: str | Path, data: dict[str, list[dict]] | None = None) -> None:

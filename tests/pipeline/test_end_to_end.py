@@ -125,3 +125,42 @@ def test_rerun_loads_nothing_twice_and_gives_identical_marts(built):
                                          "where run_id = (select max_by(run_id, loaded_at) from marts.load_audit) "
                                          "group by 1")
     assert statuses and all(status == "duplicate" and loaded == 0 for status, _, loaded in statuses)
+
+
+def test_planted_incident_excess_matches_an_independent_baseline(built):
+    """Excess = incident-day contacts of the reason − median of the same weekday over 4 prior weeks."""
+    import statistics
+    from datetime import timedelta
+
+    inc = built["summary"].incident
+    daily = dict(query(built["warehouse"],
+                       "select contact_date, count(*) from marts.fct_contacts where reason_code = ? "
+                       "and direction = 'inbound' and not is_suspect group by 1", [inc["reason_code"]]))
+    (excess, baseline), = query(built["warehouse"], "select excess_contacts, baseline_contacts "
+                                                    "from marts.incident_impact where incident_id = ?",
+                                [inc["incident_id"]])
+    start, end = date.fromisoformat(inc["start_date"]), date.fromisoformat(inc["end_date"]) + timedelta(days=1)
+    expected = 0.0
+    day = start
+    while day <= end:  # the incident's local days plus the grace day
+        prior = [daily.get(day - timedelta(weeks=w), 0) for w in range(1, 5)]
+        expected += daily.get(day, 0) - statistics.median(prior)
+        day += timedelta(days=1)
+    assert excess == pytest.approx(expected, rel=0.10)
+    assert excess > 0.5 * baseline  # planted ×3 on the incident days
+
+
+def test_planted_unregistered_spike_is_a_candidate_without_incident(built):
+    spike = built["summary"].unregistered_spike
+    rows = query(built["warehouse"], "select contact_date::varchar, matched_incident_id from marts.incident_candidates "
+                                     "where reason_code = ?", [spike["reason_code"]])
+    found = {d for d, matched in rows if matched is None}
+    assert set(spike["dates"]) & found, (spike, rows)
+
+
+def test_planted_action_reduces_its_reason(built):
+    act = built["summary"].action
+    (verdict, ratio), = query(built["warehouse"], "select verdict, rate_ratio from marts.action_effect "
+                                                  "where action_id = ?", [act["action_id"]])
+    assert verdict == "reduced"
+    assert ratio == pytest.approx(1 - act["expected_reduction"], abs=0.2)

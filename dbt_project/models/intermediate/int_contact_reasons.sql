@@ -64,16 +64,20 @@ rule_choice as (
 ),
 
 keywords as (
-    select distinct reason_code, {{ fold_words('keyword') }} as keyword
+    select distinct reason_code, keyword, {{ dbt.split_part('keyword', "' '", 1) }} as first_word
     from (
-        select reason_code, {{ split_to_rows('keywords_en', '|') }} as keyword
-        from {{ ref('stg_reference__reasons') }}
-        where keywords_en is not null
-        union all
-        select reason_code, {{ split_to_rows('keywords_fr', '|') }} as keyword
-        from {{ ref('stg_reference__reasons') }}
-        where keywords_fr is not null
-    ) as split_keywords
+        select reason_code, {{ fold_words('keyword') }} as keyword
+        from (
+            select reason_code, {{ split_to_rows('keywords_en', '|') }} as keyword
+            from {{ ref('stg_reference__reasons') }}
+            where keywords_en is not null
+            union all
+            select reason_code, {{ split_to_rows('keywords_fr', '|') }} as keyword
+            from {{ ref('stg_reference__reasons') }}
+            where keywords_fr is not null
+        ) as split_keywords
+    ) as folded_keywords
+    where keyword <> ''
 ),
 
 texts_to_classify as (
@@ -87,21 +91,32 @@ texts_to_classify as (
         and (contacts.subject is not null or contacts.text is not null)
 ),
 
+text_words as (
+    select contact_id, {{ split_to_rows('trim(folded_text)', ' ') }} as word
+    from texts_to_classify
+),
+
+-- a keyword can only be in a text that has its first word: an equi-join instead of texts x keywords
+keyword_hits as (
+    select distinct text_words.contact_id, keywords.reason_code, keywords.keyword
+    from text_words
+    inner join keywords on keywords.first_word = text_words.word
+),
+
 keyword_choice as (
     select contact_id, reason_code, evidence
     from (
         select
-            texts_to_classify.contact_id,
-            keywords.reason_code,
-            keywords.keyword as evidence,
+            keyword_hits.contact_id,
+            keyword_hits.reason_code,
+            keyword_hits.keyword as evidence,
             row_number() over (
-                partition by texts_to_classify.contact_id
-                order by {{ dbt.length('keywords.keyword') }} desc, keywords.reason_code
+                partition by keyword_hits.contact_id
+                order by {{ dbt.length('keyword_hits.keyword') }} desc, keyword_hits.reason_code
             ) as choice_rank
-        from texts_to_classify
-        inner join keywords
-            on {{ dbt.position("' ' || keywords.keyword || ' '", 'texts_to_classify.folded_text') }} > 0
-        where keywords.keyword <> ''
+        from keyword_hits
+        inner join texts_to_classify on texts_to_classify.contact_id = keyword_hits.contact_id
+        where {{ dbt.position("' ' || keyword_hits.keyword || ' '", 'texts_to_classify.folded_text') }} > 0
     ) as ranked
     where choice_rank = 1
 )

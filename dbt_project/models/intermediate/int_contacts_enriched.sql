@@ -51,7 +51,6 @@ select
     unified.wait_seconds,
     unified.ticket_ref,
     unified.merged_ticket_id,
-    unified.ticket_native_id,
     unified.status,
     unified.outcome,
     unified.satisfaction,

@@ -26,7 +26,7 @@ counts as (
         reason_code,
         cast(sum(case when is_suspect then 0 else 1 end) as bigint) as contacts,
         cast(sum(case when is_suspect then 1 else 0 end) as bigint) as suspect_contacts,
-        sum(case when is_suspect then 0 else cost end) as cost
+        cast(sum(case when is_suspect then 0 else cast(cost as decimal(18, 4)) end) as double) as cost
     from contacts
     group by contact_date, reason_code
 ),

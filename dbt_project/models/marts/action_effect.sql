@@ -3,8 +3,9 @@
 -- the published range holds. Exposure: the department's denominator volume in thousands over the window's days
 -- that have a volume (contacts counted on those days only); a department without volumes is measured per week.
 -- rate_ratio = rate_after / rate_before; 95% CI = exp(ln(rate_ratio) +- 1.96 sqrt(1/n_before + 1/n_after)),
--- with 0.5 added to both counts when one of them is 0; contacts_avoided = (rate_before - rate_after) x
--- exposure_after; verdict reduced when ci_high < 1, increased when ci_low > 1, else no_evidence.
+-- both with 0.5 added to each count when one of them is 0 (the log is undefined otherwise);
+-- contacts_avoided = (rate_before - rate_after) x exposure_after; verdict reduced when ci_high < 1,
+-- increased when ci_low > 1, else no_evidence.
 {%- set weeks = setting_number('action_weeks') %}
 with actions as (
     select * from {{ ref('stg_reference__actions') }}
@@ -37,28 +38,38 @@ windows as (
         actions.reason_code,
         coalesce(actions.department_id, current_owners.department_id) as department_id,
         actions.implemented_on,
-        greatest(least({{ weeks }}, floor({{ dbt.datediff('bounds.first_day', 'actions.implemented_on', 'day') }} / 7.0)), 0)
+        -- full weeks of published data on each side (0 when there is none)
+        greatest(least({{ weeks }}, coalesce(
+            floor({{ dbt.datediff('bounds.first_day', 'actions.implemented_on', 'day') }} / 7.0), 0)), 0)
             as weeks_before,
-        greatest(least({{ weeks }}, floor(({{ dbt.datediff('actions.implemented_on', 'bounds.last_day', 'day') }} + 1) / 7.0)), 0)
+        greatest(least({{ weeks }}, coalesce(
+            floor(({{ dbt.datediff('actions.implemented_on', 'bounds.last_day', 'day') }} + 1) / 7.0), 0)), 0)
             as weeks_after
     from actions
     cross join bounds
     left join current_owners on current_owners.reason_code = actions.reason_code
 ),
 
-window_days as (
+based_windows as (
     select
         windows.*,
-        case when windows.department_id in (select department_id from departments_with_volumes)
-            then 'volume' else 'week' end as exposure_basis,
+        case when departments_with_volumes.department_id is not null then 'volume' else 'week' end
+            as exposure_basis
+    from windows
+    left join departments_with_volumes on departments_with_volumes.department_id = windows.department_id
+),
+
+window_days as (
+    select
+        based_windows.*,
         daily.contact_date,
         daily.contacts,
-        case when daily.contact_date < windows.implemented_on then 'before' else 'after' end as period
-    from windows
+        case when daily.contact_date < based_windows.implemented_on then 'before' else 'after' end as period
+    from based_windows
     inner join daily
-        on daily.reason_code = windows.reason_code
-        and daily.contact_date >= {{ add_days('-7 * windows.weeks_before', 'windows.implemented_on') }}
-        and daily.contact_date < {{ add_days('7 * windows.weeks_after', 'windows.implemented_on') }}
+        on daily.reason_code = based_windows.reason_code
+        and daily.contact_date >= {{ add_days('-7 * based_windows.weeks_before', 'based_windows.implemented_on') }}
+        and daily.contact_date < {{ add_days('7 * based_windows.weeks_after', 'based_windows.implemented_on') }}
 ),
 
 measured_days as (
@@ -74,31 +85,29 @@ measured_days as (
 totals as (
     select
         action_id,
-        exposure_basis,
         sum(case when period = 'before' then contacts else 0 end) as n_before,
         sum(case when period = 'after' then contacts else 0 end) as n_after,
         sum(case when period = 'before' then volume else 0 end) / 1000.0 as volume_before,
         sum(case when period = 'after' then volume else 0 end) / 1000.0 as volume_after
     from measured_days
-    group by action_id, exposure_basis
+    group by action_id
 ),
 
 rates as (
     select
-        windows.*,
-        coalesce(totals.exposure_basis, 'week') as exposure_basis,
+        based_windows.*,
         coalesce(totals.n_before, 0) as n_before,
         coalesce(totals.n_after, 0) as n_after,
         case
-            when totals.exposure_basis = 'volume' then totals.volume_before
-            else windows.weeks_before
+            when based_windows.exposure_basis = 'volume' then coalesce(totals.volume_before, 0)
+            else based_windows.weeks_before
         end as exposure_before,
         case
-            when totals.exposure_basis = 'volume' then totals.volume_after
-            else windows.weeks_after
+            when based_windows.exposure_basis = 'volume' then coalesce(totals.volume_after, 0)
+            else based_windows.weeks_after
         end as exposure_after
-    from windows
-    left join totals on totals.action_id = windows.action_id
+    from based_windows
+    left join totals on totals.action_id = based_windows.action_id
 ),
 
 ratios as (
@@ -106,29 +115,28 @@ ratios as (
         *,
         case when exposure_before > 0 then n_before / exposure_before end as rate_before,
         case when exposure_after > 0 then n_after / exposure_after end as rate_after,
-        -- counts for the interval: 0.5 added to both when one is zero (the log is undefined otherwise)
+        -- counts for the ratio and its interval: 0.5 added to both when one is zero
         case when n_before = 0 or n_after = 0 then n_before + 0.5 else n_before end as ci_n_before,
         case when n_before = 0 or n_after = 0 then n_after + 0.5 else n_after end as ci_n_after
     from rates
 ),
 
+ratio_estimates as (
+    select
+        *,
+        case when rate_before is not null and rate_after is not null
+            then (ci_n_after / exposure_after) / (ci_n_before / exposure_before)
+        end as rate_ratio,
+        1.96 * sqrt(1.0 / ci_n_before + 1.0 / ci_n_after) as log_half_width
+    from ratios
+),
+
 intervals as (
     select
         *,
-        case when rate_before > 0 then rate_after / rate_before end as rate_ratio,
-        case when rate_before is not null and rate_after is not null
-            then exp(
-                ln((ci_n_after / exposure_after) / (ci_n_before / exposure_before))
-                - 1.96 * sqrt(1.0 / ci_n_before + 1.0 / ci_n_after)
-            )
-        end as ci_low,
-        case when rate_before is not null and rate_after is not null
-            then exp(
-                ln((ci_n_after / exposure_after) / (ci_n_before / exposure_before))
-                + 1.96 * sqrt(1.0 / ci_n_before + 1.0 / ci_n_after)
-            )
-        end as ci_high
-    from ratios
+        exp(ln(rate_ratio) - log_half_width) as ci_low,
+        exp(ln(rate_ratio) + log_half_width) as ci_high
+    from ratio_estimates
 )
 
 select

@@ -25,7 +25,7 @@ contact_counts as (
         sum(case when not is_suspect and direction = 'inbound' then 1 else 0 end) as inbound_contacts,
         sum(case when not is_suspect and is_unwanted then 1 else 0 end) as unwanted_contacts,
         sum(case when not is_suspect and is_repeat then 1 else 0 end) as repeat_contacts,
-        sum(case when not is_suspect then cost else 0 end) as cost,
+        cast(sum(case when not is_suspect then cast(cost as decimal(18, 4)) else 0 end) as double) as cost,  -- decimal sum: identical on every re-run
         sum(case when is_suspect then 1 else 0 end) as suspect_contacts
     from enriched
     where department_id is not null

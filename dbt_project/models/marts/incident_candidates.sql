@@ -19,17 +19,6 @@ scored as (
     from daily
 ),
 
-incident_days as (
-    select
-        incident_id,
-        reason_code,
-        started_at,
-        {{ local_date('started_at') }} as first_day,
-        {{ local_date(dbt.dateadd('hour', setting_number('incident_grace_hours'), 'ended_at')) }} as last_day
-    from {{ ref('stg_reference__incidents') }}
-    where started_at is not null
-),
-
 candidates as (
     select * from scored where score > {{ setting_number('candidate_threshold') }}
 ),
@@ -46,10 +35,9 @@ matches as (
                 order by incident_days.started_at desc, incident_days.incident_id desc
             ) as match_rank
         from candidates
-        inner join incident_days
+        inner join {{ ref('int_incident_days') }} as incident_days
             on incident_days.reason_code = candidates.reason_code
-            and candidates.contact_date >= incident_days.first_day
-            and (incident_days.last_day is null or candidates.contact_date <= incident_days.last_day)
+            and incident_days.contact_date = candidates.contact_date
     ) as ranked
     where match_rank = 1
 )

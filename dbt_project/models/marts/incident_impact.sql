@@ -10,23 +10,6 @@ daily as (
     select * from {{ ref('int_reason_baselines') }}
 ),
 
-last_day as (
-    select max(contact_date) as last_day from daily
-),
-
-incident_days as (
-    select
-        incident_id,
-        reason_code,
-        {{ day_rows(
-            local_date('started_at'),
-            "coalesce(" ~ local_date(dbt.dateadd('hour', setting_number('incident_grace_hours'), 'ended_at')) ~ ", last_day)"
-        ) }} as contact_date
-    from incidents
-    cross join last_day
-    where started_at is not null
-),
-
 excess as (
     select
         incident_days.incident_id,
@@ -34,14 +17,14 @@ excess as (
         sum(case when daily.expected is not null then daily.contacts end) as observed_contacts,
         sum(daily.expected) as baseline_contacts,
         sum(daily.contacts - daily.expected) as excess_contacts
-    from incident_days
+    from {{ ref('int_incident_days') }} as incident_days
     inner join daily
         on daily.reason_code = incident_days.reason_code and daily.contact_date = incident_days.contact_date
     group by incident_days.incident_id
 ),
 
 reason_costs as (
-    select reason_code, avg(cost) as average_cost
+    select reason_code, cast(avg(cast(cost as decimal(18, 4))) as double) as average_cost
     from {{ ref('int_contacts_enriched') }}
     where not is_suspect
     group by reason_code

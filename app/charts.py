@@ -25,20 +25,39 @@ AGE_COLORS = ["#9CC5A1", "#E9C46A", "#E9A23B", UNWANTED]
 SERIES_COLORS = ["#2F7FB5", "#E9A23B", "#2A9D8F", "#8E6BB8", "#C8423B", "#5C6B7A", "#D17FB0", "#7FB800"]
 
 
-def _layout(
-    fig: go.Figure, title: str, lang: str, height: int = 420, legend: bool | str = True
-) -> go.Figure:
+def _layout(fig: go.Figure, title: str, lang: str, height: int = 420, legend: bool | str = True) -> go.Figure:
     """Title top left; the legend on one line between the title and the plot (``legend="right"`` for a
     long legend, as a column on the right)."""
     if legend == "right":
-        legend_layout = {"orientation": "v", "yanchor": "top", "y": 1, "xanchor": "left", "x": 1.02,
-                         "title": None, "traceorder": "normal"}
+        legend_layout = {
+            "orientation": "v",
+            "yanchor": "top",
+            "y": 1,
+            "xanchor": "left",
+            "x": 1.02,
+            "title": None,
+            "traceorder": "normal",
+        }
     else:
-        legend_layout = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0,
-                         "title": None, "traceorder": "normal"}
+        legend_layout = {
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.02,
+            "xanchor": "left",
+            "x": 0,
+            "title": None,
+            "traceorder": "normal",
+        }
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "y": 0.98, "yref": "container", "yanchor": "top",
-               "font": {"size": 17}},
+        title={
+            "text": title,
+            "x": 0,
+            "xanchor": "left",
+            "y": 0.98,
+            "yref": "container",
+            "yanchor": "top",
+            "font": {"size": 17},
+        },
         separators=plotly_separators(lang),
         height=height,
         margin={"l": 10, "r": 10, "t": 84 if legend is True else 56, "b": 10},
@@ -54,9 +73,22 @@ def _date_axis(fig: go.Figure, lang: str, **kwargs) -> None:
     fig.update_xaxes(tickformat=date_pattern(lang), hoverformat=date_pattern(lang), **kwargs)
 
 
-def weekly_unwanted_value(weekly: pd.DataFrame, lang: str) -> go.Figure:
-    """Stacked weekly bars of unwanted and value contacts."""
+def weekly_unwanted_value(weekly: pd.DataFrame, lang: str, period_start: dt.date | None = None) -> go.Figure:
+    """Stacked weekly bars of unwanted and value contacts; weeks before ``period_start`` (the previous
+    period, shown for comparison) are shaded."""
     fig = go.Figure()
+    if period_start is not None and (weekly["week_start"] < pd.Timestamp(period_start)).any():
+        fig.add_vrect(
+            x0=weekly["week_start"].min() - pd.Timedelta(days=3.5),
+            x1=pd.Timestamp(period_start) - pd.Timedelta(days=3.5),
+            fillcolor="#9AA5B1",
+            opacity=0.12,
+            line_width=0,
+            layer="below",
+            annotation_text=t("previous_period", lang),
+            annotation_position="top left",
+            annotation_font_size=11,
+        )
     for column, name, color in (
         ("unwanted", t("unwanted_contacts", lang), UNWANTED),
         ("value", t("value_contacts", lang), VALUE),
@@ -85,9 +117,16 @@ def change_by_reason(changes: pd.DataFrame, lang: str) -> go.Figure:
             cliponaxis=False,
         )
     )
-    fig.update_xaxes(title=t("change", lang) + " (" + t("unwanted_contacts", lang).lower() + ")", zeroline=True)
+    reach = max(float(ordered["change"].abs().max() or 1), 1) * 1.3
+    fig.update_xaxes(
+        title=t("change", lang) + " (" + t("unwanted_contacts", lang).lower() + ")",
+        zeroline=True,
+        range=[-reach if (ordered["change"] < 0).any() else -reach * 0.1, reach],
+    )
     fig.update_yaxes(automargin=True)
-    return _layout(fig, t("changed_most_chart", lang), lang, height=max(260, 60 + 38 * len(ordered)), legend=False)
+    return _layout(
+        fig, t("changed_most_chart", lang), lang, height=max(260, 60 + 38 * len(ordered)), legend=False
+    )
 
 
 def pareto(breakdown: pd.DataFrame, lang: str) -> go.Figure:
@@ -95,7 +134,9 @@ def pareto(breakdown: pd.DataFrame, lang: str) -> go.Figure:
     ordered = breakdown.sort_values(["contacts", "label"], ascending=[False, True])
     cumulative = ordered["contacts"].cumsum() / max(ordered["contacts"].sum(), 1) * 100
     fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_bar(x=ordered["label"], y=ordered["unwanted"], name=t("unwanted_contacts", lang), marker_color=UNWANTED)
+    fig.add_bar(
+        x=ordered["label"], y=ordered["unwanted"], name=t("unwanted_contacts", lang), marker_color=UNWANTED
+    )
     fig.add_bar(x=ordered["label"], y=ordered["value"], name=t("value_contacts", lang), marker_color=VALUE)
     fig.add_scatter(
         x=ordered["label"],
@@ -108,8 +149,14 @@ def pareto(breakdown: pd.DataFrame, lang: str) -> go.Figure:
     )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title_text=t("contacts", lang), tickformat=",d", secondary_y=False)
-    fig.update_yaxes(title_text=t("cumulative_share", lang), range=[0, 105], tickvals=[0, 20, 40, 60, 80, 100],
-                     ticksuffix=" %", secondary_y=True, showgrid=False)
+    fig.update_yaxes(
+        title_text=t("cumulative_share", lang),
+        range=[0, 105],
+        tickvals=[0, 20, 40, 60, 80, 100],
+        ticksuffix=" %",
+        secondary_y=True,
+        showgrid=False,
+    )
     fig.update_xaxes(tickangle=-30)
     return _layout(fig, t("pareto_title", lang), lang, height=460)
 
@@ -137,7 +184,9 @@ def drivers_by_department(drivers: pd.DataFrame, lang: str, top_reasons: int = 8
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title=t("unwanted_contacts", lang), tickformat=",d")
     fig.update_yaxes(automargin=True)
-    return _layout(fig, t("drivers_title", lang), lang, height=max(320, 100 + 60 * len(dept_order)), legend="right")
+    return _layout(
+        fig, t("drivers_title", lang), lang, height=max(440, 100 + 60 * len(dept_order)), legend="right"
+    )
 
 
 def value_irritant_matrix(matrix: pd.DataFrame, lang: str) -> go.Figure:
@@ -148,23 +197,32 @@ def value_irritant_matrix(matrix: pd.DataFrame, lang: str) -> go.Figure:
     ids = [f"q:{q}" for q in moves] + [f"r:{r}" for r in frame["reason_code"]]
     labels = [move_names[q] for q in moves] + frame["label"].tolist()
     parents = [""] * len(moves) + [f"q:{q}" for q in frame["quadrant"]]
-    values = [int(frame.loc[frame["quadrant"] == q, "contacts"].sum()) for q in moves] + frame["contacts"].tolist()
+    values = [int(frame.loc[frame["quadrant"] == q, "contacts"].sum()) for q in moves] + frame[
+        "contacts"
+    ].tolist()
     colors = [QUADRANT_COLORS[q] for q in moves] + [QUADRANT_COLORS[q] for q in frame["quadrant"]]
     shares = [""] * len(moves) + [
         f"{t('unwanted_share', lang)}: {fmt_num(v * 100, lang, 0)} %" for v in frame["unwanted_share"]
     ]
     fig = go.Figure(
         go.Treemap(
-            ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
+            ids=ids,
+            labels=labels,
+            parents=parents,
+            values=values,
+            branchvalues="total",
             marker={"colors": colors, "line": {"width": 2, "color": "white"}},
             customdata=shares,
             texttemplate="<b>%{label}</b><br>%{value:,d} " + t("contacts", lang).lower(),
-            hovertemplate="<b>%{label}</b><br>%{value:,d} " + t("contacts", lang).lower()
+            hovertemplate="<b>%{label}</b><br>%{value:,d} "
+            + t("contacts", lang).lower()
             + "<br>%{customdata}<extra></extra>",
-            tiling={"pad": 3}, pathbar={"visible": False}, textfont={"size": 14},
+            tiling={"pad": 3},
+            pathbar={"visible": False},
+            textfont={"size": 14},
         )
     )
-    return _layout(fig, t("matrix_title", lang), lang, height=max(320, 100 + 60 * len(moves)), legend=False)
+    return _layout(fig, t("matrix_title", lang), lang, height=440, legend=False)
 
 
 def department_ranking(ranking: pd.DataFrame, lang: str) -> go.Figure:
@@ -180,14 +238,17 @@ def department_ranking(ranking: pd.DataFrame, lang: str) -> go.Figure:
             textposition="outside",
             cliponaxis=False,
             customdata=ordered[["unwanted"]],
-            hovertemplate="%{y}<br>%{x:,.1f} / 1000<br>%{customdata[0]:,d} " + t("unwanted_contacts", lang).lower()
+            hovertemplate="%{y}<br>%{x:,.1f} / 1000<br>%{customdata[0]:,d} "
+            + t("unwanted_contacts", lang).lower()
             + "<extra></extra>",
         )
     )
     top = float(ordered["unwanted_per_1000"].max() or 0)
     fig.update_xaxes(title=t("unwanted_per_1000", lang), range=[0, max(top, 1) * 1.15])
     fig.update_yaxes(automargin=True)
-    return _layout(fig, t("ranking_title", lang), lang, height=max(260, 100 + 50 * len(ordered)), legend=False)
+    return _layout(
+        fig, t("ranking_title", lang), lang, height=max(260, 100 + 50 * len(ordered)), legend=False
+    )
 
 
 def scorecard_trend(scorecard: pd.DataFrame, lang: str) -> go.Figure:
@@ -200,24 +261,36 @@ def scorecard_trend(scorecard: pd.DataFrame, lang: str) -> go.Figure:
     ):
         if scorecard[column].notna().any():
             fig.add_scatter(
-                x=scorecard["month"], y=scorecard[column] * 100, name=t(key, lang), mode="lines+markers",
-                line={"color": color, "width": 3}, hovertemplate="%{y:.1f} %<extra>" + t(key, lang) + "</extra>",
+                x=scorecard["month"],
+                y=scorecard[column] * 100,
+                name=t(key, lang),
+                mode="lines+markers",
+                line={"color": color, "width": 3},
+                hovertemplate="%{y:.1f} %<extra>" + t(key, lang) + "</extra>",
             )
     fig.update_xaxes(tickformat="%m/%Y" if lang == "fr" else "%Y-%m", dtick="M1", title=t("month", lang))
     fig.update_yaxes(title="%", rangemode="tozero", ticksuffix=" %")
     return _layout(fig, t("trend_title", lang), lang, height=340)
 
 
-def recontact_vs_target(monthly: pd.DataFrame, lang: str, title_key: str = "recontact_vs_target") -> go.Figure:
+def recontact_vs_target(
+    monthly: pd.DataFrame, lang: str, title_key: str = "recontact_vs_target"
+) -> go.Figure:
     """Monthly bars of alerts recontacted in time against the target markers (``month``, ``recontacted``,
     ``target``, ``alerts``)."""
     fig = go.Figure()
     fig.add_bar(x=monthly["month"], y=monthly["alerts"], name=t("alerts", lang), marker_color="#D5DBE1")
-    fig.add_bar(x=monthly["month"], y=monthly["recontacted"], name=t("alerts_recontacted", lang), marker_color=GOOD)
+    fig.add_bar(
+        x=monthly["month"], y=monthly["recontacted"], name=t("alerts_recontacted", lang), marker_color=GOOD
+    )
     if monthly["target"].notna().any():
         fig.add_scatter(
-            x=monthly["month"], y=monthly["target"], name=t("target", lang), mode="markers+lines",
-            line={"color": "#3D3D3D", "dash": "dash", "width": 2}, marker={"symbol": "line-ew-open", "size": 28},
+            x=monthly["month"],
+            y=monthly["target"],
+            name=t("target", lang),
+            mode="markers+lines",
+            line={"color": "#3D3D3D", "dash": "dash", "width": 2},
+            marker={"symbol": "line-ew-open", "size": 28},
         )
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(tickformat="%m/%Y" if lang == "fr" else "%Y-%m", dtick="M1", title=t("month", lang))
@@ -229,20 +302,29 @@ def incident_excess(impact: pd.DataFrame, lang: str) -> go.Figure:
     """Bars of excess contacts per incident (``name``), coloured by whether customers were told first."""
     ordered = impact.sort_values("excess_contacts")
     fig = go.Figure()
-    for proactive, name, color in ((True, t("proactive_yes", lang), GOOD), (False, t("proactive_no", lang), UNWANTED)):
+    for proactive, name, color in (
+        (True, t("proactive_yes", lang), GOOD),
+        (False, t("proactive_no", lang), UNWANTED),
+    ):
         part = ordered[ordered["proactive"].fillna(False).astype(bool) == proactive]
         if part.empty:
             continue
         fig.add_bar(
-            x=part["excess_contacts"], y=part["name"], orientation="h", name=name, marker_color=color,
+            x=part["excess_contacts"],
+            y=part["name"],
+            orientation="h",
+            name=name,
+            marker_color=color,
             customdata=part[["excess_cost_text"]],
-            text=part["excess_cost_text"], textposition="outside", cliponaxis=False,
+            text=part["excess_cost_text"],
+            textposition="outside",
+            cliponaxis=False,
             hovertemplate="%{y}<br>%{x:,.0f}<br>%{customdata[0]}<extra></extra>",
         )
     top = float(ordered["excess_contacts"].max() or 0)
     fig.update_xaxes(title=t("excess_contacts", lang), range=[min(0, top), max(top, 1) * 1.3])
     fig.update_yaxes(automargin=True, categoryorder="array", categoryarray=ordered["name"].tolist())
-    return _layout(fig, t("excess_by_incident", lang), lang, height=max(280, 130 + 45 * len(ordered)))
+    return _layout(fig, t("excess_by_incident", lang), lang, height=max(230, 140 + 45 * len(ordered)))
 
 
 def incident_timeline(
@@ -254,7 +336,10 @@ def incident_timeline(
     for i, (label, part) in enumerate(daily.groupby("label", sort=False)):
         colors[label] = SERIES_COLORS[i % len(SERIES_COLORS)]
         fig.add_scatter(
-            x=part["contact_date"], y=part["contacts"], name=label, mode="lines",
+            x=part["contact_date"],
+            y=part["contacts"],
+            name=label,
+            mode="lines",
             line={"color": colors[label], "width": 2},
             hovertemplate="%{x}<br>" + label.replace("%", "%%") + ": %{y:,d}<extra></extra>",
         )
@@ -264,8 +349,12 @@ def incident_timeline(
         fig.add_vrect(
             x0=pd.Timestamp(row.period_start) - pd.Timedelta(hours=12),
             x1=pd.Timestamp(row.period_end) + pd.Timedelta(hours=12),
-            fillcolor=colors.get(row.label, UNWANTED), opacity=0.12, line_width=0,
-            annotation_text=row.name, annotation_position="top left", annotation_font_size=11,
+            fillcolor=colors.get(row.label, UNWANTED),
+            opacity=0.12,
+            line_width=0,
+            annotation_text=row.name,
+            annotation_position="top left",
+            annotation_font_size=11,
         )
     for matched, name, symbol, color in (
         (False, t("unregistered_spike", lang), "x", UNWANTED),
@@ -275,7 +364,10 @@ def incident_timeline(
         if part.empty:
             continue
         fig.add_scatter(
-            x=part["contact_date"], y=part["observed"], name=name, mode="markers",
+            x=part["contact_date"],
+            y=part["observed"],
+            name=name,
+            mode="markers",
             marker={"symbol": symbol, "size": 13, "color": color, "line": {"width": 2, "color": color}},
             customdata=part[["label", "expected", "score"]],
             hovertemplate="%{x}<br>%{customdata[0]}<br>%{y:,d} vs %{customdata[1]:,.0f}"
@@ -296,10 +388,20 @@ def action_forest(effects: pd.DataFrame, lang: str) -> go.Figure:
         if part.empty:
             continue
         fig.add_scatter(
-            x=part["rate_ratio"], y=part["name"], mode="markers", name=t(f"verdict_{verdict}", lang),
+            x=part["rate_ratio"],
+            y=part["name"],
+            mode="markers",
+            name=t(f"verdict_{verdict}", lang),
             marker={"size": 13, "color": color},
-            error_x={"type": "data", "symmetric": False, "array": part["ci_high"] - part["rate_ratio"],
-                     "arrayminus": part["rate_ratio"] - part["ci_low"], "color": color, "thickness": 2, "width": 6},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": part["ci_high"] - part["rate_ratio"],
+                "arrayminus": part["rate_ratio"] - part["ci_low"],
+                "color": color,
+                "thickness": 2,
+                "width": 6,
+            },
             customdata=part[["ci_low", "ci_high"]],
             hovertemplate="%{y}<br>%{x:.2f} [%{customdata[0]:.2f} – %{customdata[1]:.2f}]<extra></extra>",
         )
@@ -315,13 +417,29 @@ def action_before_after(effects: pd.DataFrame, lang: str) -> go.Figure:
     fig = go.Figure()
     for row in ordered.itertuples(index=False):
         fig.add_scatter(
-            x=[row.rate_before, row.rate_after], y=[row.name, row.name], mode="lines",
-            line={"color": VERDICT_COLORS.get(row.verdict, NEUTRAL), "width": 4}, showlegend=False, hoverinfo="skip",
+            x=[row.rate_before, row.rate_after],
+            y=[row.name, row.name],
+            mode="lines",
+            line={"color": VERDICT_COLORS.get(row.verdict, NEUTRAL), "width": 4},
+            showlegend=False,
+            hoverinfo="skip",
         )
-    fig.add_scatter(x=ordered["rate_before"], y=ordered["name"], mode="markers", name=t("before", lang),
-                    marker={"size": 12, "color": NEUTRAL}, hovertemplate="%{y}<br>%{x:.3g}<extra></extra>")
-    fig.add_scatter(x=ordered["rate_after"], y=ordered["name"], mode="markers", name=t("after", lang),
-                    marker={"size": 12, "color": "#3D3D3D"}, hovertemplate="%{y}<br>%{x:.3g}<extra></extra>")
+    fig.add_scatter(
+        x=ordered["rate_before"],
+        y=ordered["name"],
+        mode="markers",
+        name=t("before", lang),
+        marker={"size": 12, "color": NEUTRAL},
+        hovertemplate="%{y}<br>%{x:.3g}<extra></extra>",
+    )
+    fig.add_scatter(
+        x=ordered["rate_after"],
+        y=ordered["name"],
+        mode="markers",
+        name=t("after", lang),
+        marker={"size": 12, "color": "#3D3D3D"},
+        hovertemplate="%{y}<br>%{x:.3g}<extra></extra>",
+    )
     fig.update_xaxes(title=t("rate", lang), rangemode="tozero")
     fig.update_yaxes(automargin=True, categoryorder="array", categoryarray=ordered["name"].tolist())
     return _layout(fig, t("before_after_title", lang), lang, height=max(260, 110 + 50 * len(ordered)))
@@ -333,8 +451,13 @@ def action_series(weekly: pd.DataFrame, implemented_on: dt.date, reason: str, la
     fig = go.Figure()
     fig.add_bar(x=before["week_start"], y=before["contacts"], name=t("before", lang), marker_color=NEUTRAL)
     fig.add_bar(x=after["week_start"], y=after["contacts"], name=t("after", lang), marker_color=VALUE)
-    fig.add_vline(x=pd.Timestamp(implemented_on).timestamp() * 1000, line_dash="dash", line_color="#3D3D3D",
-                  annotation_text=t("implemented_on", lang), annotation_position="top")
+    fig.add_vline(
+        x=pd.Timestamp(implemented_on).timestamp() * 1000,
+        line_dash="dash",
+        line_color="#3D3D3D",
+        annotation_text=t("implemented_on", lang),
+        annotation_position="top",
+    )
     _date_axis(fig, lang, title=t("week", lang))
     fig.update_yaxes(title=t("contacts", lang) + " / " + t("week", lang).lower(), tickformat=",d")
     return _layout(fig, t("action_series_title", lang, reason=reason), lang, height=340)
@@ -343,8 +466,15 @@ def action_series(weekly: pd.DataFrame, implemented_on: dt.date, reason: str, la
 def open_alerts_by_age(counts: pd.DataFrame, lang: str) -> go.Figure:
     """Bars of open alerts per age bucket (``bucket`` labels in order, ``alerts``)."""
     fig = go.Figure(
-        go.Bar(x=counts["bucket"], y=counts["alerts"], marker_color=AGE_COLORS[: len(counts)], text=counts["alerts"],
-               textposition="outside", cliponaxis=False, hovertemplate="%{x}: %{y:,d}<extra></extra>")
+        go.Bar(
+            x=counts["bucket"],
+            y=counts["alerts"],
+            marker_color=AGE_COLORS[: len(counts)],
+            text=counts["alerts"],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x}: %{y:,d}<extra></extra>",
+        )
     )
     fig.update_xaxes(title=t("age", lang))
     fig.update_yaxes(title=t("open_alerts", lang), tickformat=",d", rangemode="tozero")
@@ -357,8 +487,14 @@ def open_alerts_by_manager(by_manager: pd.DataFrame, buckets: list[str], lang: s
     fig = go.Figure()
     for bucket, color in zip(buckets, AGE_COLORS):
         part = by_manager[by_manager["bucket"] == bucket].set_index("manager").reindex(order)
-        fig.add_bar(y=order, x=part["alerts"], name=bucket, orientation="h", marker_color=color,
-                    hovertemplate="%{y} · " + bucket + ": %{x:,d}<extra></extra>")
+        fig.add_bar(
+            y=order,
+            x=part["alerts"],
+            name=bucket,
+            orientation="h",
+            marker_color=color,
+            hovertemplate="%{y} · " + bucket + ": %{x:,d}<extra></extra>",
+        )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title=t("open_alerts", lang), tickformat=",d")
     fig.update_yaxes(automargin=True)

@@ -177,7 +177,9 @@ def period(bounds: tuple[dt.date, dt.date] | None) -> tuple[dt.date, dt.date]:
     return flt.start or start, flt.end or end
 
 
-def period_input(container: Any, lang: str, bounds: tuple[dt.date, dt.date] | None) -> tuple[dt.date, dt.date]:
+def period_input(
+    container: Any, lang: str, bounds: tuple[dt.date, dt.date] | None
+) -> tuple[dt.date, dt.date]:
     start, end = period(bounds)
     first, last = bounds or (start, end)
 

@@ -7,9 +7,10 @@ so a French page reads ``12 345,6`` and ``23/11/2026`` and an English one ``12,3
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 from typing import Any
+
+import pandas as pd
 
 LANGS = ("en", "fr")
 DEFAULT_LANG = "en"
@@ -25,15 +26,22 @@ MISSING = "–"
 TEXTS: dict[str, tuple[str, str]] = {
     # app shell
     "app_title": ("whycall", "whycall"),
-    "app_tagline": ("Why customers contact us, and what to fix", "Pourquoi les clients nous contactent, et quoi corriger"),
+    "app_tagline": (
+        "Why customers contact us, and what to fix",
+        "Pourquoi les clients nous contactent, et quoi corriger",
+    ),
     "language": ("Language", "Langue"),
     "period": ("Period", "Période"),
     "include_suspects": ("Include suspect contacts", "Inclure les contacts suspects"),
     "include_suspects_help": (
-        "Suspect contacts are flagged by listed rules (bursts, too-short or copy-pasted texts, straight-lined "
-        "surveys). They are left out by default.",
-        "Les contacts suspects sont repérés par des règles listées (rafales, textes trop courts ou copiés-collés, "
-        "enquêtes remplies mécaniquement). Ils sont exclus par défaut.",
+        (
+            "Suspect contacts are flagged by listed rules (bursts, too-short or copy-pasted texts, straight-lined "
+            "surveys). They are left out by default."
+        ),
+        (
+            "Les contacts suspects sont repérés par des règles listées (rafales, textes trop courts ou copiés-collés, "
+            "enquêtes remplies mécaniquement). Ils sont exclus par défaut."
+        ),
     ),
     "data_as_of": ("Data up to {date}", "Données jusqu'au {date}"),
     "published_at": ("Published {when}", "Publié le {when}"),
@@ -52,19 +60,27 @@ TEXTS: dict[str, tuple[str, str]] = {
     # empty / error states
     "no_warehouse_title": ("No warehouse published yet", "Aucun entrepôt publié pour l'instant"),
     "no_warehouse_body": (
-        "The dashboards read the published warehouse, and there is none at `{path}`.\n\n"
-        "Run the pipeline first: `whycall run` (or `whycall demo` for generated sample data). "
-        "To read another file, set `WHYCALL_WAREHOUSE` or start with `whycall app --warehouse FILE`.",
-        "Les tableaux de bord lisent l'entrepôt publié, et il n'y en a pas à `{path}`.\n\n"
-        "Lancez d'abord le pipeline : `whycall run` (ou `whycall demo` pour des données d'exemple). "
-        "Pour lire un autre fichier, définissez `WHYCALL_WAREHOUSE` ou lancez `whycall app --warehouse FICHIER`.",
+        (
+            "The dashboards read the published warehouse, and there is none at `{path}`.\n\n"
+            "Run the pipeline first: `whycall run` (or `whycall demo` for generated sample data). "
+            "To read another file, set `WHYCALL_WAREHOUSE` or start with `whycall app --warehouse FILE`."
+        ),
+        (
+            "Les tableaux de bord lisent l'entrepôt publié, et il n'y en a pas à `{path}`.\n\n"
+            "Lancez d'abord le pipeline : `whycall run` (ou `whycall demo` pour des données d'exemple). "
+            "Pour lire un autre fichier, définissez `WHYCALL_WAREHOUSE` ou lancez `whycall app --warehouse FICHIER`."
+        ),
     ),
     "warehouse_error_title": ("The warehouse could not be read", "L'entrepôt n'a pas pu être lu"),
     "warehouse_error_body": (
-        "`{path}` does not hold what this page needs ({error}). It may come from an older version: "
-        "rebuild it with `whycall run --full-refresh`. The *Data health* page lists what is missing.",
-        "`{path}` ne contient pas ce dont cette page a besoin ({error}). Il vient peut-être d'une version plus "
-        "ancienne : reconstruisez-le avec `whycall run --full-refresh`. La page *Santé des données* liste ce qui manque.",
+        (
+            "`{path}` does not hold what this page needs ({error}). It may come from an older version: "
+            "rebuild it with `whycall run --full-refresh`. The *Data health* page lists what is missing."
+        ),
+        (
+            "`{path}` ne contient pas ce dont cette page a besoin ({error}). Il vient peut-être d'une version plus "
+            "ancienne : reconstruisez-le avec `whycall run --full-refresh`. La page *Santé des données* liste ce qui manque."
+        ),
     ),
     "no_data": (
         "No data for these filters. Widen the period or remove a filter.",
@@ -97,9 +113,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "csat": ("CSAT", "CSAT"),
     "nps": ("NPS", "NPS"),
     "ces": ("CES", "CES"),
-    "csat_help": ("Share of satisfied answers (top 2 of the scale) among rated.", "Part de réponses satisfaites (2 meilleures notes) parmi les notées."),
+    "csat_help": (
+        "Share of satisfied answers (top 2 of the scale) among rated.",
+        "Part de réponses satisfaites (2 meilleures notes) parmi les notées.",
+    ),
     "nps_help": ("% promoters (9–10) − % detractors (0–6).", "% promoteurs (9–10) − % détracteurs (0–6)."),
-    "ces_help": ("Average effort score, on its own scale (higher = easier).", "Score d'effort moyen, sur son échelle (plus haut = plus facile)."),
+    "ces_help": (
+        "Average effort score, on its own scale (higher = easier).",
+        "Score d'effort moyen, sur son échelle (plus haut = plus facile).",
+    ),
     "unwanted_help": (
         "A contact is unwanted when its reason is an irritant, when it is a repeat, or when it is linked to an incident.",
         "Un contact est évitable si son motif est un irritant, s'il s'agit d'un recontact ou s'il est lié à un incident.",
@@ -125,19 +147,30 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cumulative_share": ("Cumulative share of contacts (%)", "Part cumulée des contacts (%)"),
     "avg_handle_min": ("Avg handle (min)", "Traitement moyen (min)"),
     "all_values": ("All", "Tous"),
-    "timeline_placeholder": (
-        "Reasons with an incident or a spike", "Motifs avec un incident ou un pic"
-    ),
+    "timeline_placeholder": ("Reasons with an incident or a spike", "Motifs avec un incident ou un pic"),
     # overview
-    "overview_trend_title": ("Contacts per week: unwanted vs value", "Contacts par semaine : évitables et à valeur"),
+    "overview_trend_title": (
+        "Contacts per week: unwanted vs value",
+        "Contacts par semaine : évitables et à valeur",
+    ),
     "changed_most": ("What changed most this week", "Ce qui a le plus changé cette semaine"),
     "changed_most_caption": (
         "Unwanted contacts of the last 7 days ({start} → {end}) against the 7 days before, by reason.",
         "Contacts évitables des 7 derniers jours ({start} → {end}) comparés aux 7 jours précédents, par motif.",
     ),
-    "changed_most_chart": ("Change in unwanted contacts, last 7 days vs 7 days before", "Évolution des contacts évitables, 7 derniers jours vs 7 jours précédents"),
-    "biggest_rise": ("Biggest rise: **{reason}** {delta} ({before} → {after}).", "Plus forte hausse : **{reason}** {delta} ({before} → {after})."),
-    "biggest_fall": ("Biggest fall: **{reason}** {delta} ({before} → {after}).", "Plus forte baisse : **{reason}** {delta} ({before} → {after})."),
+    "changed_most_chart": (
+        "Unwanted contacts: change in a week",
+        "Contacts évitables : évolution sur une semaine",
+    ),
+    "previous_period": ("previous period", "période précédente"),
+    "biggest_rise": (
+        "Biggest rise: **{reason}** {delta} ({before} → {after}).",
+        "Plus forte hausse : **{reason}** {delta} ({before} → {after}).",
+    ),
+    "biggest_fall": (
+        "Biggest fall: **{reason}** {delta} ({before} → {after}).",
+        "Plus forte baisse : **{reason}** {delta} ({before} → {after}).",
+    ),
     "no_change": ("Nothing changed between the two weeks.", "Rien n'a changé entre les deux semaines."),
     "change": ("Change", "Évolution"),
     "last_7_days": ("Last 7 days", "7 derniers jours"),
@@ -149,18 +182,28 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Every reason, split into unwanted contacts (irritants, repeats, incidents) and value contacts.",
         "Chaque motif, séparé entre contacts évitables (irritants, recontacts, incidents) et contacts à valeur.",
     ),
-    "pareto_title": ("Contacts by reason: unwanted vs value (Pareto)", "Contacts par motif : évitables et à valeur (Pareto)"),
-    "drivers_title": ("Top unwanted drivers by originating department", "Principaux motifs évitables par département d'origine"),
+    "pareto_title": (
+        "Contacts by reason: unwanted vs value (Pareto)",
+        "Contacts par motif : évitables et à valeur (Pareto)",
+    ),
+    "drivers_title": (
+        "Top unwanted drivers by originating department",
+        "Principaux motifs évitables par département d'origine",
+    ),
     "matrix_title": ("Value / irritant matrix", "Matrice valeur / irritant"),
     "matrix_caption": (
-        "**Eliminate**: unwanted, caused by an upstream department — fix the cause there. **Automate / deflect**: "
-        "unwanted simple questions (5 min or less on average, rarely repeated) — answer them in self-service. "
-        "**Simplify**: unwanted with no upstream owner, or transferred at every contact — simplify the process. "
-        "**Leverage**: value contacts — do them well.",
-        "**Éliminer** : évitable, causé par un département amont — y corriger la cause. **Automatiser / dévier** : "
-        "questions simples évitables (5 min ou moins en moyenne, peu de recontacts) — y répondre en libre-service. "
-        "**Simplifier** : évitable sans département amont, ou transféré à chaque contact — simplifier le processus. "
-        "**Valoriser** : contacts à valeur — bien les traiter.",
+        (
+            "**Eliminate**: unwanted, caused by an upstream department — fix the cause there. **Automate / deflect**: "
+            "unwanted simple questions (5 min or less on average, rarely repeated) — answer them in self-service. "
+            "**Simplify**: unwanted with no upstream owner, or transferred at every contact — simplify the process. "
+            "**Leverage**: value contacts — do them well."
+        ),
+        (
+            "**Éliminer** : évitable, causé par un département amont — y corriger la cause. **Automatiser / dévier** : "
+            "questions simples évitables (5 min ou moins en moyenne, peu de recontacts) — y répondre en libre-service. "
+            "**Simplifier** : évitable sans département amont, ou transféré à chaque contact — simplifier le processus. "
+            "**Valoriser** : contacts à valeur — bien les traiter."
+        ),
     ),
     "quadrant": ("Recommended move", "Action recommandée"),
     "q_eliminate": ("Eliminate", "Éliminer"),
@@ -171,23 +214,36 @@ TEXTS: dict[str, tuple[str, str]] = {
     "all_channels": ("All channels", "Tous les canaux"),
     "drill_title": ("What customers say", "Ce que disent les clients"),
     "drill_reason": ("Reason to read", "Motif à lire"),
-    "drill_caption": ("Up to {n} recent contacts of this reason, newest first.", "Jusqu'à {n} contacts récents de ce motif, du plus récent au plus ancien."),
+    "drill_caption": (
+        "Up to {n} recent contacts of this reason, newest first.",
+        "Jusqu'à {n} contacts récents de ce motif, du plus récent au plus ancien.",
+    ),
     "no_text_column": (
         "This warehouse publishes no contact text, so there is nothing to read here.",
         "Cet entrepôt ne publie pas le texte des contacts : rien à lire ici.",
     ),
-    "no_text_for_reason": ("No contact text for this reason in the period.", "Aucun texte de contact pour ce motif sur la période."),
+    "no_text_for_reason": (
+        "No contact text for this reason in the period.",
+        "Aucun texte de contact pour ce motif sur la période.",
+    ),
     "text": ("Text", "Texte"),
     "subject": ("Subject", "Objet"),
     "started_at": ("Started at", "Début"),
     # departments
     "dept_caption": (
-        "Ranked by unwanted contacts per 1,000 units of the department's own volume (invoices, orders…), not by "
-        "raw counts: a big department is not a bad one.",
-        "Classés par contacts évitables pour 1 000 unités du volume propre au département (factures, commandes…), "
-        "pas en nombre brut : un gros département n'est pas un mauvais département.",
+        (
+            "Ranked by unwanted contacts per 1,000 units of the department's own volume (invoices, orders…), not by "
+            "raw counts: a big department is not a bad one."
+        ),
+        (
+            "Classés par contacts évitables pour 1 000 unités du volume propre au département (factures, commandes…), "
+            "pas en nombre brut : un gros département n'est pas un mauvais département."
+        ),
     ),
-    "ranking_title": ("Unwanted contacts per 1,000 units of own volume", "Contacts évitables pour 1 000 unités de volume propre"),
+    "ranking_title": (
+        "Unwanted contacts per 1,000 units of own volume",
+        "Contacts évitables pour 1 000 unités de volume propre",
+    ),
     "unwanted_per_1000": ("Unwanted per 1,000", "Évitables pour 1 000"),
     "contacts_per_1000": ("Contacts per 1,000", "Contacts pour 1 000"),
     "volume": ("Volume", "Volume"),
@@ -201,7 +257,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "alerts_recontacted": ("Alerts recontacted in time", "Alertes rappelées à temps"),
     "target": ("Target", "Objectif"),
     "alerts": ("Alerts", "Alertes"),
-    "owned_reasons": ("Reasons it owns (whole history)", "Motifs dont il est responsable (tout l'historique)"),
+    "owned_reasons": (
+        "Reasons it owns (whole history)",
+        "Motifs dont il est responsable (tout l'historique)",
+    ),
     "rank": ("Rank", "Rang"),
     "share_of_unwanted": ("Share of all unwanted", "Part de tous les évitables"),
     "trend_title": ("Monthly trend", "Tendance mensuelle"),
@@ -218,27 +277,38 @@ TEXTS: dict[str, tuple[str, str]] = {
     "linked_contacts": ("Linked contacts", "Contacts liés"),
     "baseline_contacts": ("Baseline", "Référence"),
     "peak_per_hour": ("Peak per hour", "Pic par heure"),
-    "proactive": ("Customers told first", "Clients prévenus"),
+    "proactive": ("Told first", "Prévenus"),
     "proactive_yes": ("told first", "prévenus"),
     "proactive_no": ("not told", "non prévenus"),
-    "avg_excess_proactive": ("Avg excess, told first", "Excès moyen, prévenus"),
-    "avg_excess_reactive": ("Avg excess, not told", "Excès moyen, non prévenus"),
-    "avg_excess_help": (
-        "Average excess contacts per incident, when customers were told before they called or not.",
-        "Contacts en excès moyens par incident, selon que les clients ont été prévenus avant d'appeler ou non.",
+    "proactive_compare": (
+        (
+            "When customers were told first, an incident brought **{told}** extra contacts on average; "
+            "**{not_told}** when they were not."
+        ),
+        (
+            "Quand les clients ont été prévenus, un incident a amené en moyenne **{told}** contacts en excès ; "
+            "**{not_told}** quand ils ne l'ont pas été."
+        ),
     ),
     "excess_by_incident": ("Excess contacts per incident", "Contacts en excès par incident"),
-    "timeline_title": ("Daily contacts per reason, incidents and spikes", "Contacts quotidiens par motif, incidents et pics"),
+    "timeline_title": (
+        "Daily contacts per reason, incidents and spikes",
+        "Contacts quotidiens par motif, incidents et pics",
+    ),
     "timeline_reasons": ("Reasons on the timeline", "Motifs sur la frise"),
     "registered_incident": ("registered incident", "incident enregistré"),
     "unregistered_spike": ("Unregistered spike", "Pic non enregistré"),
     "matched_spike": ("Spike of a registered incident", "Pic d'un incident enregistré"),
     "unregistered_spikes": ("Unregistered spikes", "Pics non enregistrés"),
     "unregistered_caption": (
-        "Days whose contacts of a reason rose far above the usual level (same weekday, 4 prior weeks) with no "
-        "incident registered: worth a question to the department.",
-        "Jours où les contacts d'un motif ont largement dépassé le niveau habituel (même jour, 4 semaines "
-        "précédentes) sans incident enregistré : une question à poser au département.",
+        (
+            "Days whose contacts of a reason rose far above the usual level (same weekday, 4 prior weeks) with no "
+            "incident registered: worth a question to the department."
+        ),
+        (
+            "Jours où les contacts d'un motif ont largement dépassé le niveau habituel (même jour, 4 semaines "
+            "précédentes) sans incident enregistré : une question à poser au département."
+        ),
     ),
     "no_spike": ("No unregistered spike in this period.", "Aucun pic non enregistré sur cette période."),
     "observed": ("Observed", "Observé"),
@@ -249,10 +319,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "to": ("To", "Au"),
     # actions
     "actions_caption": (
-        "Each improvement action: contacts of its reason per unit of volume, 8 weeks before against 8 weeks after, "
-        "with a 95% interval. Reduced only when the whole interval is below 1.",
-        "Chaque action d'amélioration : contacts de son motif par unité de volume, 8 semaines avant contre 8 semaines "
-        "après, avec un intervalle à 95 %. « Réduit » seulement si tout l'intervalle est sous 1.",
+        (
+            "Each improvement action: contacts of its reason per unit of volume, 8 weeks before against 8 weeks after, "
+            "with a 95% interval. Reduced only when the whole interval is below 1."
+        ),
+        (
+            "Chaque action d'amélioration : contacts de son motif par unité de volume, 8 semaines avant contre 8 semaines "
+            "après, avec un intervalle à 95 %. « Réduit » seulement si tout l'intervalle est sous 1."
+        ),
     ),
     "no_action": ("No improvement action registered yet.", "Aucune action d'amélioration enregistrée."),
     "actions_count": ("Actions", "Actions"),
@@ -262,7 +336,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Sum over the actions whose effect is proven (verdict reduced).",
         "Somme sur les actions dont l'effet est prouvé (verdict réduit).",
     ),
-    "forest_title": ("Rate after / rate before, with 95% interval", "Taux après / taux avant, intervalle à 95 %"),
+    "forest_title": (
+        "Rate after / rate before, with 95% interval",
+        "Taux après / taux avant, intervalle à 95 %",
+    ),
     "rate_ratio": ("Rate ratio (after / before)", "Rapport des taux (après / avant)"),
     "ratio": ("Ratio", "Rapport"),
     "before_after_title": ("Contact rate before and after", "Taux de contact avant et après"),
@@ -277,15 +354,22 @@ TEXTS: dict[str, tuple[str, str]] = {
     "interval": ("95% interval", "Intervalle à 95 %"),
     "weeks_before": ("Weeks before", "Semaines avant"),
     "weeks_after": ("Weeks after", "Semaines après"),
-    "action_series_title": ("Weekly contacts of {reason} around the action", "Contacts hebdomadaires de {reason} autour de l'action"),
+    "action_series_title": (
+        "Weekly contacts of {reason} around the action",
+        "Contacts hebdomadaires de {reason} autour de l'action",
+    ),
     "implemented_on": ("Implemented on", "Mise en œuvre le"),
     "description": ("Description", "Description"),
     # closed loop
     "loop_caption": (
-        "Every dissatisfied answer opens an alert for the department owning the contact; the customer should be "
-        "called back within 48 h.",
-        "Chaque réponse insatisfaite ouvre une alerte pour le département responsable du contact ; le client doit "
-        "être rappelé sous 48 h.",
+        (
+            "Every dissatisfied answer opens an alert for the department owning the contact; the customer should be "
+            "called back within 48 h."
+        ),
+        (
+            "Chaque réponse insatisfaite ouvre une alerte pour le département responsable du contact ; le client doit "
+            "être rappelé sous 48 h."
+        ),
     ),
     "open_alerts": ("Open alerts", "Alertes ouvertes"),
     "recontacted_in_time": ("Recontacted within 48 h", "Rappelés sous 48 h"),
@@ -304,11 +388,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "age_gt7d": ("> 7 days", "> 7 jours"),
     "open_by_age": ("Open alerts by age", "Alertes ouvertes par âge"),
     "open_by_manager": ("Open alerts by manager", "Alertes ouvertes par responsable"),
-    "monthly_recontact": ("Alerts recontacted within 48 h per month, against the target", "Alertes rappelées sous 48 h par mois, face à l'objectif"),
+    "monthly_recontact": (
+        "Alerts recontacted within 48 h per month, against the target",
+        "Alertes rappelées sous 48 h par mois, face à l'objectif",
+    ),
     "open_alert_list": ("Open alerts, oldest first", "Alertes ouvertes, les plus anciennes d'abord"),
-    "no_open_alert": ("No open alert: every dissatisfied customer was called back.", "Aucune alerte ouverte : chaque client insatisfait a été rappelé."),
+    "no_open_alert": (
+        "No open alert: every dissatisfied customer was called back.",
+        "Aucune alerte ouverte : chaque client insatisfait a été rappelé.",
+    ),
     "no_alert": ("No alert in this period.", "Aucune alerte sur cette période."),
-    "as_of": ("Ages as of {when} (latest activity in the warehouse).", "Âges au {when} (dernière activité dans l'entrepôt)."),
+    "as_of": (
+        "Ages as of {when} (latest activity in the warehouse).",
+        "Âges au {when} (dernière activité dans l'entrepôt).",
+    ),
     "alert_id": ("Alert", "Alerte"),
     "customer": ("Customer", "Client"),
     "created_at": ("Created at", "Créée le"),
@@ -316,7 +409,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "recontacted": ("Recontacted in time", "Rappelées à temps"),
     "unknown_manager": ("(no manager)", "(sans responsable)"),
     # explorer
-    "explorer_caption": ("Find the contacts behind any number, and download them.", "Retrouvez les contacts derrière chaque chiffre, et téléchargez-les."),
+    "explorer_caption": (
+        "Find the contacts behind any number, and download them.",
+        "Retrouvez les contacts derrière chaque chiffre, et téléchargez-les.",
+    ),
     "reasons": ("Reasons", "Motifs"),
     "departments": ("Departments", "Départements"),
     "incident_filter": ("Incident", "Incident"),
@@ -345,9 +441,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "transfers": ("Transfers", "Transferts"),
     "reopens": ("Reopens", "Réouvertures"),
     # data health
-    "health_caption": ("What was loaded, what was rejected and which checks passed.", "Ce qui a été chargé, ce qui a été rejeté et quels contrôles sont passés."),
+    "health_caption": (
+        "What was loaded, what was rejected and which checks passed.",
+        "Ce qui a été chargé, ce qui a été rejeté et quels contrôles sont passés.",
+    ),
     "file_info": ("`{path}` — {size}, published {when}", "`{path}` — {size}, publié le {when}"),
-    "contract_ok": ("Every table and column of the contract is present.", "Toutes les tables et colonnes du contrat sont présentes."),
+    "contract_ok": (
+        "Every table and column of the contract is present.",
+        "Toutes les tables et colonnes du contrat sont présentes.",
+    ),
     "contract_missing": ("Missing from the contract: {items}", "Absent du contrat : {items}"),
     "loads": ("Files loaded", "Fichiers chargés"),
     "rows_read": ("Rows read", "Lignes lues"),
@@ -360,7 +462,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "no_rejects": ("No row was rejected.", "Aucune ligne rejetée."),
     "no_loads": ("No load recorded.", "Aucun chargement enregistré."),
     "quality_title": ("Quality checks", "Contrôles qualité"),
-    "quality_latest": ("Latest run `{run}`: {passed} passed, {failed} failed.", "Dernière exécution `{run}` : {passed} réussis, {failed} en échec."),
+    "quality_latest": (
+        "Latest run `{run}`: {passed} passed, {failed} failed.",
+        "Dernière exécution `{run}` : {passed} réussis, {failed} en échec.",
+    ),
     "no_quality_table": (
         "This warehouse publishes no quality results (table `marts.quality_results`).",
         "Cet entrepôt ne publie pas de résultats de contrôle (table `marts.quality_results`).",
@@ -395,11 +500,10 @@ def safe_lang(value: object) -> str:
 
 
 def _is_missing(x: Any) -> bool:
-    if x is None:
-        return True
+    """None, NaN, NA and NaT: shown as a dash."""
     try:
-        return bool(math.isnan(x))
-    except (TypeError, ValueError):
+        return x is None or bool(pd.isna(x))
+    except (TypeError, ValueError):  # a list or an array is not "missing"
         return False
 
 
@@ -448,7 +552,9 @@ def fmt_change_pct(current: Any, previous: Any, lang: str) -> str | None:
     return fmt_signed(change, lang, 1, " %" if lang == "fr" else "%")
 
 
-def fmt_change_points(current: Any, previous: Any, lang: str, scale: float = 100, decimals: int = 1) -> str | None:
+def fmt_change_points(
+    current: Any, previous: Any, lang: str, scale: float = 100, decimals: int = 1
+) -> str | None:
     """Absolute change of a share or score, in points: +1.2 pts / -0,8 pt."""
     if _is_missing(current) or _is_missing(previous):
         return None
@@ -466,7 +572,7 @@ def date_input_format(lang: str) -> str:
 
 
 def fmt_date(value: Any, lang: str) -> str:
-    if value is None or _is_missing(value):
+    if _is_missing(value):
         return MISSING
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
@@ -474,18 +580,13 @@ def fmt_date(value: Any, lang: str) -> str:
 
 
 def fmt_datetime(value: Any, lang: str) -> str:
-    if value is None or _is_missing(value):
+    if _is_missing(value):
         return MISSING
-    try:
-        if value != value:  # NaT
-            return MISSING
-    except (TypeError, ValueError):
-        pass
     return value.strftime(date_pattern(lang) + " %H:%M")
 
 
 def fmt_month(value: Any, lang: str) -> str:
-    if value is None or _is_missing(value):
+    if _is_missing(value):
         return MISSING
     return value.strftime("%m/%Y" if lang == "fr" else "%Y-%m")
 

@@ -15,10 +15,10 @@ _ROOT = str(Path(__file__).resolve().parents[1])
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
-import streamlit as st  # noqa: E402
+import streamlit as st
 
-from app import data, filters  # noqa: E402
-from app.i18n import fmt_date, fmt_datetime, t  # noqa: E402
+from app import data, filters
+from app.i18n import fmt_date, fmt_datetime, t
 
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 
@@ -29,7 +29,13 @@ PAGES = (
     ("departments.py", "page_departments", ":material/apartment:", "departments", "nav_section_questions"),
     ("incidents.py", "page_incidents", ":material/bolt:", "incidents", "nav_section_questions"),
     ("actions.py", "page_actions", ":material/task_alt:", "actions", "nav_section_questions"),
-    ("closed_loop.py", "page_closed_loop", ":material/phone_callback:", "closed-loop", "nav_section_questions"),
+    (
+        "closed_loop.py",
+        "page_closed_loop",
+        ":material/phone_callback:",
+        "closed-loop",
+        "nav_section_questions",
+    ),
     ("explorer.py", "page_explorer", ":material/manage_search:", "explorer", "nav_section_detail"),
     ("data_health.py", "page_health", ":material/health_and_safety:", "data-health", "nav_section_detail"),
 )
@@ -38,8 +44,13 @@ PAGES = (
 def _navigation(lang: str):  # -> StreamlitPage
     sections: dict[str, list] = {}
     for file, title_key, icon, url_path, section_key in PAGES:
-        page = st.Page(PAGES_DIR / file, title=t(title_key, lang), icon=icon, url_path=url_path,
-                       default=url_path == "overview")
+        page = st.Page(
+            PAGES_DIR / file,
+            title=t(title_key, lang),
+            icon=icon,
+            url_path=url_path,
+            default=url_path == "overview",
+        )
         sections.setdefault(t(section_key, lang), []).append(page)
     return st.navigation(sections)
 
@@ -64,7 +75,9 @@ def _no_warehouse(lang: str) -> None:
 
 def _unreadable(lang: str, error: Exception) -> None:
     st.title(t("warehouse_error_title", lang))
-    st.warning(t("warehouse_error_body", lang, path=data.warehouse_path(), error=error), icon=":material/warning:")
+    st.warning(
+        t("warehouse_error_body", lang, path=data.warehouse_path(), error=error), icon=":material/warning:"
+    )
 
 
 def main() -> None:

@@ -29,7 +29,9 @@ class Labels:
         self._kind = {r.reason_code: r.kind for r in reasons.itertuples(index=False)}
         self._owner = {r.reason_code: r.department_id for r in reasons.itertuples(index=False)}
         departments = data.departments()
-        self._department = {d.department_id: d.name or d.department_id for d in departments.itertuples(index=False)}
+        self._department = {
+            d.department_id: d.name or d.department_id for d in departments.itertuples(index=False)
+        }
         self._manager = {d.department_id: d.manager for d in departments.itertuples(index=False)}
 
     def reason(self, code: Any) -> str:

@@ -21,7 +21,9 @@ effects["name"] = [
     f"{a} · {d}" if isinstance(d, str) and d else f"{a} · {r}"
     for a, d, r in zip(effects["action_id"], effects["description"], effects["label"])
 ]
-effects["verdict_text"] = effects["verdict"].map(lambda v: ctx.t(f"verdict_{v}") if isinstance(v, str) else "")
+effects["verdict_text"] = effects["verdict"].map(
+    lambda v: ctx.t(f"verdict_{v}") if isinstance(v, str) else ""
+)
 effects["interval"] = [
     f"{ctx.num(lo, 2)} – {ctx.num(hi, 2)}" for lo, hi in zip(effects["ci_low"], effects["ci_high"])
 ]
@@ -30,8 +32,12 @@ reduced = effects[effects["verdict"] == "reduced"]
 cols = st.columns(3)
 ui.kpi(cols[0], ctx.t("actions_count"), ctx.num(len(effects)))
 ui.kpi(cols[1], ctx.t("actions_reduced"), f"{ctx.num(len(reduced))} / {ctx.num(len(effects))}")
-ui.kpi(cols[2], ctx.t("contacts_avoided"), ctx.num(reduced["contacts_avoided"].sum()),
-       help=ctx.t("contacts_avoided_help"))
+ui.kpi(
+    cols[2],
+    ctx.t("contacts_avoided"),
+    ctx.num(reduced["contacts_avoided"].sum()),
+    help=ctx.t("contacts_avoided_help"),
+)
 
 left, right = st.columns(2, gap="large")
 with left:
@@ -61,15 +67,19 @@ ui.table(
 dated = effects[effects["implemented_on"].notna()]
 if not dated.empty:
     action_id = st.selectbox(
-        ctx.t("action"), dated["action_id"].tolist(),
-        format_func=lambda a: dated.set_index("action_id").at[a, "name"], key="action_pick",
+        ctx.t("action"),
+        dated["action_id"].tolist(),
+        format_func=lambda a: dated.set_index("action_id").at[a, "name"],
+        key="action_pick",
     )
     row = dated.set_index("action_id").loc[action_id]
     implemented = pd.Timestamp(row["implemented_on"]).date()
     weeks_before = int(row["weeks_before"] or 8)
     weeks_after = int(row["weeks_after"] or 8)
     weekly = data.weekly_contacts_of_reason(
-        row["reason_code"], implemented - dt.timedelta(weeks=weeks_before), implemented + dt.timedelta(weeks=weeks_after)
+        row["reason_code"],
+        implemented - dt.timedelta(weeks=weeks_before),
+        implemented + dt.timedelta(weeks=weeks_after),
     )
     if weekly.empty:
         ui.empty(ctx.t("no_data"))

@@ -21,9 +21,14 @@ st.caption(
 alerts = summary.get("alerts") or 0
 cols = st.columns(4)
 ui.kpi(cols[0], ctx.t("open_alerts"), ctx.num(0 if open_alerts is None else len(open_alerts)))
-ui.kpi(cols[1], ctx.t("recontacted_in_time"), ctx.pct(summary.get("in_time", 0) / alerts if alerts else None),
-       f"{ctx.num(summary.get('in_time'))} / {ctx.num(alerts)}" if alerts else None, arrow=False,
-       help=ctx.t("recontacted_in_time_help"))
+ui.kpi(
+    cols[1],
+    ctx.t("recontacted_in_time"),
+    ctx.pct(summary.get("in_time", 0) / alerts if alerts else None),
+    f"{ctx.num(summary.get('in_time'))} / {ctx.num(alerts)}" if alerts else None,
+    arrow=False,
+    help=ctx.t("recontacted_in_time_help"),
+)
 median = summary.get("median_hours")
 ui.kpi(cols[2], ctx.t("median_recontact"), ctx.t("hours_unit", value=ctx.num(median, 1)) if median else "–")
 ui.kpi(cols[3], ctx.t("recontacted_late"), ctx.num(summary.get("late")))
@@ -37,9 +42,15 @@ else:
     by_age = open_alerts.groupby("age_bucket").size().reindex(range(len(buckets)), fill_value=0)
     left, right = st.columns(2, gap="large")
     with left:
-        ui.show_chart(charts.open_alerts_by_age(by_age.rename("alerts").to_frame().assign(bucket=buckets), ctx.lang))
+        ui.show_chart(
+            charts.open_alerts_by_age(by_age.rename("alerts").to_frame().assign(bucket=buckets), ctx.lang)
+        )
     with right:
-        by_manager = open_alerts.groupby(["manager", "bucket"], as_index=False).size().rename(columns={"size": "alerts"})
+        by_manager = (
+            open_alerts.groupby(["manager", "bucket"], as_index=False)
+            .size()
+            .rename(columns={"size": "alerts"})
+        )
         ui.show_chart(charts.open_alerts_by_manager(by_manager, buckets, ctx.lang))
 
 monthly = data.monthly_recontact(ctx.start, ctx.end)

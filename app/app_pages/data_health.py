@@ -10,8 +10,14 @@ ui.header(ctx, "page_health", "health_caption")
 
 stamp = data.warehouse_stamp()
 if stamp:
-    st.markdown(ctx.t("file_info", path=stamp[0], size=ctx.num(stamp[2] / 1e6, 1) + " MB",
-                      when=fmt_datetime(data.published_at(), ctx.lang)))
+    st.markdown(
+        ctx.t(
+            "file_info",
+            path=stamp[0],
+            size=ctx.num(stamp[2] / 1e6, 1) + " MB",
+            when=fmt_datetime(data.published_at(), ctx.lang),
+        )
+    )
 gaps = data.contract_gaps()
 if gaps:
     st.error(ctx.t("contract_missing", items=", ".join(f"`{g}`" for g in gaps)), icon=":material/error:")
@@ -65,16 +71,25 @@ else:
     ui.table(
         rejects,
         ctx.lang,
-        {"source": ("source", "text"), "reason": ("reason", "text"), "rows": ("rows", "int"),
-         "files": ("files", "int")},
+        {
+            "source": ("source", "text"),
+            "reason": ("reason", "text"),
+            "rows": ("rows", "int"),
+            "files": ("files", "int"),
+        },
         key="rejects_by_reason",
     )
     with st.expander(ctx.t("rejects_sample_title")):
         ui.table(
             data.rejects_sample(),
             ctx.lang,
-            {"source": ("source", "text"), "file": ("file", "text"), "line": ("line", "int"),
-             "reason": ("reason", "text"), "raw": ("raw", "text")},
+            {
+                "source": ("source", "text"),
+                "file": ("file", "text"),
+                "line": ("line", "int"),
+                "reason": ("reason", "text"),
+                "raw": ("raw", "text"),
+            },
             key="rejects_sample",
         )
 
@@ -91,7 +106,9 @@ else:
     cols = st.columns(2)
     ui.kpi(cols[0], ctx.t("checks_passed"), ctx.num(passed.sum()))
     ui.kpi(cols[1], ctx.t("checks_failed"), ctx.num((~passed).sum()))
-    st.caption(ctx.t("quality_latest", run=latest_run, passed=ctx.num(passed.sum()), failed=ctx.num((~passed).sum())))
+    st.caption(
+        ctx.t("quality_latest", run=latest_run, passed=ctx.num(passed.sum()), failed=ctx.num((~passed).sum()))
+    )
     ui.table(
         quality,
         ctx.lang,

@@ -52,9 +52,14 @@ if scorecard.empty:
     st.stop()
 
 latest = scorecard.iloc[-1]
-previous = scorecard.iloc[-2] if len(scorecard) > 1 else pd.Series(None, index=scorecard.columns, dtype=object)
+previous = (
+    scorecard.iloc[-2] if len(scorecard) > 1 else pd.Series(None, index=scorecard.columns, dtype=object)
+)
 manager = ctx.labels.manager(department)
-st.caption(ctx.t("scorecard_month", month=fmt_month(latest["month"], ctx.lang)) + (f" · {manager}" if manager else ""))
+st.caption(
+    ctx.t("scorecard_month", month=fmt_month(latest["month"], ctx.lang))
+    + (f" · {manager}" if manager else "")
+)
 
 
 def _trend(column, scale=1.0):
@@ -62,37 +67,79 @@ def _trend(column, scale=1.0):
 
 
 cols = st.columns(4)
-ui.kpi(cols[0], ctx.t("contacts_per_1000"), ctx.num(latest["contacts_per_1000"], 1),
-       fmt_change_pct(latest["contacts_per_1000"], previous["contacts_per_1000"], ctx.lang),
-       delta_color="inverse", trend=_trend("contacts_per_1000"))
-ui.kpi(cols[1], ctx.t("unwanted_share"), ctx.pct(latest["unwanted_share"]),
-       fmt_change_points(latest["unwanted_share"], previous["unwanted_share"], ctx.lang),
-       delta_color="inverse", trend=_trend("unwanted_share", 100))
-ui.kpi(cols[2], ctx.t("repeat_rate"), ctx.pct(latest["repeat_rate"]),
-       fmt_change_points(latest["repeat_rate"], previous["repeat_rate"], ctx.lang),
-       delta_color="inverse", trend=_trend("repeat_rate", 100))
+ui.kpi(
+    cols[0],
+    ctx.t("contacts_per_1000"),
+    ctx.num(latest["contacts_per_1000"], 1),
+    fmt_change_pct(latest["contacts_per_1000"], previous["contacts_per_1000"], ctx.lang),
+    delta_color="inverse",
+    trend=_trend("contacts_per_1000"),
+)
+ui.kpi(
+    cols[1],
+    ctx.t("unwanted_share"),
+    ctx.pct(latest["unwanted_share"]),
+    fmt_change_points(latest["unwanted_share"], previous["unwanted_share"], ctx.lang),
+    delta_color="inverse",
+    trend=_trend("unwanted_share", 100),
+)
+ui.kpi(
+    cols[2],
+    ctx.t("repeat_rate"),
+    ctx.pct(latest["repeat_rate"]),
+    fmt_change_points(latest["repeat_rate"], previous["repeat_rate"], ctx.lang),
+    delta_color="inverse",
+    trend=_trend("repeat_rate", 100),
+)
 target = latest["target_alerts_recontacted"]
-ui.kpi(cols[3], ctx.t("alerts_recontacted"),
-       ctx.num(latest["alerts_recontacted"]) + (f" / {ctx.num(target)}" if target == target else ""),
-       None if target != target else fmt_signed(latest["alerts_recontacted"] - target, ctx.lang) + " vs "
-       + ctx.t("target").lower(),
-       trend=_trend("alerts_recontacted"))
+has_target = not pd.isna(target)
+ui.kpi(
+    cols[3],
+    ctx.t("alerts_recontacted"),
+    ctx.num(latest["alerts_recontacted"]) + (f" / {ctx.num(target)}" if has_target else ""),
+    fmt_signed(latest["alerts_recontacted"] - target, ctx.lang) + " vs " + ctx.t("target").lower()
+    if has_target
+    else None,
+    trend=_trend("alerts_recontacted"),
+)
 cols = st.columns(4)
-ui.kpi(cols[0], ctx.t("csat"), ctx.pct(latest["csat"]),
-       fmt_change_points(latest["csat"], previous["csat"], ctx.lang), trend=_trend("csat", 100))
-ui.kpi(cols[1], ctx.t("nps"), ctx.num(latest["nps"]),
-       fmt_change_points(latest["nps"], previous["nps"], ctx.lang, scale=1, decimals=0), trend=_trend("nps"))
-ui.kpi(cols[2], ctx.t("ces"), ctx.num(latest["ces"], 2),
-       fmt_change_points(latest["ces"], previous["ces"], ctx.lang, scale=1, decimals=2), trend=_trend("ces"))
-ui.kpi(cols[3], ctx.t("contacts"), ctx.num(latest["contacts"]),
-       fmt_change_pct(latest["contacts"], previous["contacts"], ctx.lang), delta_color="off",
-       trend=_trend("contacts"))
+ui.kpi(
+    cols[0],
+    ctx.t("csat"),
+    ctx.pct(latest["csat"]),
+    fmt_change_points(latest["csat"], previous["csat"], ctx.lang),
+    trend=_trend("csat", 100),
+)
+ui.kpi(
+    cols[1],
+    ctx.t("nps"),
+    ctx.num(latest["nps"]),
+    fmt_change_points(latest["nps"], previous["nps"], ctx.lang, scale=1, decimals=0),
+    trend=_trend("nps"),
+)
+ui.kpi(
+    cols[2],
+    ctx.t("ces"),
+    ctx.num(latest["ces"], 2),
+    fmt_change_points(latest["ces"], previous["ces"], ctx.lang, scale=1, decimals=2),
+    trend=_trend("ces"),
+)
+ui.kpi(
+    cols[3],
+    ctx.t("contacts"),
+    ctx.num(latest["contacts"]),
+    fmt_change_pct(latest["contacts"], previous["contacts"], ctx.lang),
+    delta_color="off",
+    trend=_trend("contacts"),
+)
 
 left, right = st.columns(2, gap="large")
 with left:
     ui.show_chart(charts.scorecard_trend(scorecard, ctx.lang))
 with right:
-    monthly = scorecard.rename(columns={"alerts_recontacted": "recontacted", "target_alerts_recontacted": "target"})
+    monthly = scorecard.rename(
+        columns={"alerts_recontacted": "recontacted", "target_alerts_recontacted": "target"}
+    )
     ui.show_chart(charts.recontact_vs_target(monthly, ctx.lang))
 
 st.subheader(ctx.t("owned_reasons"))

@@ -11,16 +11,29 @@ options = data.filter_options()
 c1, c2, c3 = st.columns(3)
 channels = filters.multiselect(c1, "channel", ctx.t("channels"), options["channel"], format_func=str)
 reasons = filters.multiselect(c2, "reason", ctx.t("reasons"), options["reason"], ctx.labels.reason)
-departments = filters.multiselect(c3, "department", ctx.t("departments"), options["department"],
-                                  ctx.labels.department)
+departments = filters.multiselect(
+    c3, "department", ctx.t("departments"), options["department"], ctx.labels.department
+)
 c4, c5, c6 = st.columns(3)
 incident_names = {"any": ctx.t("any"), "with": ctx.t("with_incident"), "without": ctx.t("without_incident")}
-incident = filters.choice(c4, "incident", ctx.t("incident_filter"), [*data.INCIDENT_MODES, *options["incident"]],
-                          lambda v: incident_names.get(v, v), default="any")
+incident = filters.choice(
+    c4,
+    "incident",
+    ctx.t("incident_filter"),
+    [*data.INCIDENT_MODES, *options["incident"]],
+    lambda v: incident_names.get(v, v),
+    default="any",
+)
 yes_no = {"any": ctx.t("any"), "yes": ctx.t("yes"), "no": ctx.t("no")}
 repeat = filters.choice(c5, "repeat", ctx.t("repeat_filter"), data.YES_NO_ANY, yes_no.get, default="any")
-suspect = filters.choice(c6, "suspect", ctx.t("suspect_filter"), data.YES_NO_ANY, yes_no.get,
-                         default="any" if ctx.include_suspects else "no")
+suspect = filters.choice(
+    c6,
+    "suspect",
+    ctx.t("suspect_filter"),
+    data.YES_NO_ANY,
+    yes_no.get,
+    default="any" if ctx.include_suspects else "no",
+)
 
 flt = ctx.contacts(channels=tuple(channels), reasons=tuple(reasons), departments=tuple(departments))
 total = data.explore_count(flt, incident, repeat, suspect)
@@ -30,7 +43,7 @@ if total == 0:
     ui.empty(ctx.t("no_data"))
     st.stop()
 
-rows = data.explore_contacts(flt, incident, repeat, suspect)
+rows = data.explore_contacts(flt, incident, repeat, suspect, limit=data.EXPLORER_MAX_ROWS)
 if total > len(rows):
     st.warning(ctx.t("capped", shown=ctx.num(len(rows)), total=ctx.num(total)), icon=":material/filter_alt:")
 rows["reason"] = rows["reason_code"].map(ctx.labels.reason)

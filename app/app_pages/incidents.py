@@ -23,16 +23,17 @@ else:
     proactive = impact["proactive"].fillna(False).astype(bool)
 
     told, not_told = impact.loc[proactive, "excess_contacts"], impact.loc[~proactive, "excess_contacts"]
-    cols = st.columns(5)
+    cols = st.columns(3)
     ui.kpi(cols[0], ctx.t("incidents_count"), ctx.num(len(impact)))
     ui.kpi(cols[1], ctx.t("excess_contacts"), ctx.num(impact["excess_contacts"].sum()))
     ui.kpi(cols[2], ctx.t("excess_cost"), ctx.money(impact["excess_cost"].sum()))
-    ui.kpi(cols[3], ctx.t("avg_excess_proactive"), ctx.num(told.mean() if len(told) else None),
-           help=ctx.t("avg_excess_help"))
-    ui.kpi(cols[4], ctx.t("avg_excess_reactive"), ctx.num(not_told.mean() if len(not_told) else None),
-           help=ctx.t("avg_excess_help"))
+    if len(told) and len(not_told):
+        st.markdown(ctx.t("proactive_compare", told=ctx.num(told.mean()), not_told=ctx.num(not_told.mean())))
 
     ui.show_chart(charts.incident_excess(impact, ctx.lang))
+    impact["period"] = [
+        f"{ctx.date(a)} → {ctx.date(b)}" for a, b in zip(impact["period_start"], impact["period_end"])
+    ]
     impact["proactive_text"] = proactive.map({True: ctx.t("yes"), False: ctx.t("no")})
     ui.table(
         impact,
@@ -41,8 +42,7 @@ else:
             "name": ("incident", "text"),
             "department": ("department", "text"),
             "label": ("reason", "text"),
-            "period_start": ("from", "date"),
-            "period_end": ("to", "date"),
+            "period": ("period", "text"),
             "linked_contacts": ("linked_contacts", "int"),
             "baseline_contacts": ("baseline_contacts", "int"),
             "excess_contacts": ("excess_contacts", "int"),
@@ -57,8 +57,14 @@ st.divider()
 candidates["label"] = candidates["reason_code"].map(ctx.labels.reason)
 default_reasons = list(dict.fromkeys([*impact.get("reason_code", []), *candidates["reason_code"]]))
 options = data.filter_options()["reason"]
-chosen = filters.multiselect(st, "reason", ctx.t("timeline_reasons"), options, ctx.labels.reason,
-                             placeholder=ctx.t("timeline_placeholder"))
+chosen = filters.multiselect(
+    st,
+    "reason",
+    ctx.t("timeline_reasons"),
+    options,
+    ctx.labels.reason,
+    placeholder=ctx.t("timeline_placeholder"),
+)
 reasons = chosen or default_reasons
 if not reasons:
     ui.empty(ctx.t("no_incident"))

@@ -41,8 +41,11 @@ st.caption(ctx.t("matrix_caption"))
 
 if not matrix.empty:
     matrix["move"] = matrix["quadrant"].map(lambda q: ctx.t(f"q_{q}"))
-    matrix["department"] = matrix["reason_code"].map(ctx.labels.owners).fillna(matrix["department_id"]).map(
-        ctx.labels.department
+    matrix["department"] = (
+        matrix["reason_code"]
+        .map(ctx.labels.owners)
+        .fillna(matrix["department_id"])
+        .map(ctx.labels.department)
     )
     ui.table(
         matrix.sort_values(["unwanted", "contacts"], ascending=False),
@@ -53,7 +56,6 @@ if not matrix.empty:
             "department": ("department", "text"),
             "contacts": ("contacts", "int"),
             "unwanted": ("unwanted_contacts", "int"),
-            "unwanted_share": ("unwanted_share", "pct"),
             "unwanted_cost": ("unwanted_cost", "money"),
             "avg_handle_min": ("avg_handle_min", "float1"),
             "repeat_rate": ("repeat_rate", "pct"),

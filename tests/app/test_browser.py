@@ -47,7 +47,9 @@ FRENCH_PAGES = [
 
 
 def _chromium() -> str | None:
-    found = os.environ.get("WHYCALL_CHROMIUM") or next((p for p in CHROMIUM_CANDIDATES if Path(p).exists()), None)
+    found = os.environ.get("WHYCALL_CHROMIUM") or next(
+        (p for p in CHROMIUM_CANDIDATES if Path(p).exists()), None
+    )
     return found or shutil.which("chromium")
 
 
@@ -122,6 +124,18 @@ def _is_base_path_probe(msg, url: str) -> bool:
     )
 
 
+def _wait_rendered(page) -> None:
+    """The script has finished, no element is still a loading skeleton, and every chart has drawn."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stSkeleton"]')
+                 && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                    .every(chart => chart.querySelector('.main-svg'))""",
+        timeout=30_000,
+    )
+    page.wait_for_timeout(200)
+
+
 def _visit(browser, url: str, title: str, screenshot: Path) -> None:
     page = browser.new_page(viewport={"width": 1440, "height": 1000}, device_scale_factor=1)
     console_errors: list[str] = []
@@ -135,26 +149,19 @@ def _visit(browser, url: str, title: str, screenshot: Path) -> None:
     try:
         page.goto(url, wait_until="domcontentloaded", timeout=30_000)
         page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=30_000)
-        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)
-        # Plotly draws after the script has finished: wait until every chart has its SVG.
-        page.wait_for_function(
-            """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-                     .every(chart => chart.querySelector('.main-svg'))""",
-            timeout=30_000,
-        )
-        page.wait_for_timeout(200)
-        exceptions = page.locator('[data-testid="stException"]')
-        assert exceptions.count() == 0, exceptions.first.inner_text()
-        assert not console_errors, console_errors
+        _wait_rendered(page)
         # The app scrolls inside its own container, so a "full page" shot needs a viewport as tall as it.
         height = page.evaluate(
             """() => Math.max(...[...document.querySelectorAll('[data-testid="stMain"], section.main, body')]
                                .map(el => el.scrollHeight))"""
         )
         page.set_viewport_size({"width": 1440, "height": min(max(int(height), 1000), 6000)})
-        page.wait_for_timeout(200)
+        _wait_rendered(page)
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(screenshot), full_page=True)
+        exceptions = page.locator('[data-testid="stException"]')
+        assert exceptions.count() == 0, exceptions.first.inner_text()
+        assert not console_errors, console_errors
     finally:
         page.close()
 

@@ -31,22 +31,86 @@ DEPARTMENTS = [
 
 REASONS = [
     # reason_code, label_en, label_fr, kind, department_id, daily weight, mean handle minutes, text
-    ("invoice_unclear", "Unclear invoice", "Facture peu claire", "unwanted", "BILL", 6, 9,
-     "I do not understand the amount on my invoice"),
-    ("payment_failed", "Payment failed", "Paiement refusé", "unwanted", "BILL", 3, 7,
-     "Mon paiement a été refusé alors que ma carte est valide"),
-    ("late_delivery", "Late delivery", "Livraison en retard", "unwanted", "LOGI", 5, 6,
-     "My parcel has still not arrived, where is it?"),
-    ("damaged_parcel", "Damaged parcel", "Colis endommagé", "unwanted", "LOGI", 2, 10,
-     "Le colis est arrivé abîmé, je veux un remplacement"),
-    ("password_reset", "Password reset", "Mot de passe oublié", "unwanted", "WEB", 4, 3,
-     "I cannot log in, please reset my password"),
-    ("opening_hours", "Opening hours", "Horaires d'ouverture", "unwanted", "WEB", 2, 2,
-     "Quels sont vos horaires d'ouverture ?"),
-    ("new_contract", "New contract", "Nouveau contrat", "value", "SALES", 4, 14,
-     "I would like to sign up for the family plan"),
-    ("upgrade_advice", "Upgrade advice", "Conseil de montée en gamme", "value", "SALES", 2, 12,
-     "Quelle offre me conseillez-vous pour plus de débit ?"),
+    (
+        "invoice_unclear",
+        "Unclear invoice",
+        "Facture peu claire",
+        "unwanted",
+        "BILL",
+        6,
+        9,
+        "I do not understand the amount on my invoice",
+    ),
+    (
+        "payment_failed",
+        "Payment failed",
+        "Paiement refusé",
+        "unwanted",
+        "BILL",
+        3,
+        7,
+        "Mon paiement a été refusé alors que ma carte est valide",
+    ),
+    (
+        "late_delivery",
+        "Late delivery",
+        "Livraison en retard",
+        "unwanted",
+        "LOGI",
+        5,
+        6,
+        "My parcel has still not arrived, where is it?",
+    ),
+    (
+        "damaged_parcel",
+        "Damaged parcel",
+        "Colis endommagé",
+        "unwanted",
+        "LOGI",
+        2,
+        10,
+        "Le colis est arrivé abîmé, je veux un remplacement",
+    ),
+    (
+        "password_reset",
+        "Password reset",
+        "Mot de passe oublié",
+        "unwanted",
+        "WEB",
+        4,
+        3,
+        "I cannot log in, please reset my password",
+    ),
+    (
+        "opening_hours",
+        "Opening hours",
+        "Horaires d'ouverture",
+        "unwanted",
+        "WEB",
+        2,
+        2,
+        "Quels sont vos horaires d'ouverture ?",
+    ),
+    (
+        "new_contract",
+        "New contract",
+        "Nouveau contrat",
+        "value",
+        "SALES",
+        4,
+        14,
+        "I would like to sign up for the family plan",
+    ),
+    (
+        "upgrade_advice",
+        "Upgrade advice",
+        "Conseil de montée en gamme",
+        "value",
+        "SALES",
+        2,
+        12,
+        "Quelle offre me conseillez-vous pour plus de débit ?",
+    ),
 ]
 
 CHANNELS = [("phone", 5), ("email", 3), ("chat", 2), ("web", 1)]
@@ -55,20 +119,71 @@ SOURCE_OF = {"phone": "talk", "email": "zendesk", "chat": "zendesk", "web": "zen
 
 INCIDENTS = [
     # incident_id, title, department, reason, first day, last day, proactive, extra contacts per day
-    ("INC-1", "Carrier strike", "LOGI", "late_delivery", dt.date(2026, 10, 14), dt.date(2026, 10, 16), False, 25),
-    ("INC-2", "Card processor outage", "BILL", "payment_failed", dt.date(2026, 11, 4), dt.date(2026, 11, 5), True, 10),
+    (
+        "INC-1",
+        "Carrier strike",
+        "LOGI",
+        "late_delivery",
+        dt.date(2026, 10, 14),
+        dt.date(2026, 10, 16),
+        False,
+        25,
+    ),
+    (
+        "INC-2",
+        "Card processor outage",
+        "BILL",
+        "payment_failed",
+        dt.date(2026, 11, 4),
+        dt.date(2026, 11, 5),
+        True,
+        10,
+    ),
 ]
 UNREGISTERED_SPIKE = ("password_reset", dt.date(2026, 11, 12), 22)
 BURST_CUSTOMER = ("cust-burst", dt.date(2026, 11, 18), 10)
 
 ACTIONS = [
     # action_id, reason, department, implemented_on, description, rate_before, rate_after, lo, hi, avoided, verdict
-    ("A-1", "invoice_unclear", "BILL", dt.date(2026, 10, 5), "Clearer invoice layout",
-     3.4, 2.5, 0.62, 0.88, 96.0, "reduced"),
-    ("A-2", "late_delivery", "LOGI", dt.date(2026, 10, 19), "Delivery tracking SMS",
-     6.1, 5.8, 0.81, 1.12, 0.0, "no_evidence"),
-    ("A-3", "opening_hours", "WEB", dt.date(2026, 10, 26), "New contact page",
-     0.40, 0.55, 1.08, 1.71, -12.0, "increased"),
+    (
+        "A-1",
+        "invoice_unclear",
+        "BILL",
+        dt.date(2026, 10, 5),
+        "Clearer invoice layout",
+        3.4,
+        2.5,
+        0.62,
+        0.88,
+        96.0,
+        "reduced",
+    ),
+    (
+        "A-2",
+        "late_delivery",
+        "LOGI",
+        dt.date(2026, 10, 19),
+        "Delivery tracking SMS",
+        6.1,
+        5.8,
+        0.81,
+        1.12,
+        0.0,
+        "no_evidence",
+    ),
+    (
+        "A-3",
+        "opening_hours",
+        "WEB",
+        dt.date(2026, 10, 26),
+        "New contact page",
+        0.40,
+        0.55,
+        1.08,
+        1.71,
+        -12.0,
+        "increased",
+    ),
 ]
 
 
@@ -81,22 +196,37 @@ def _contacts(rng: random.Random) -> pd.DataFrame:
     day = FIRST_DAY
     seq = 0
 
-    def add(day: dt.date, reason: tuple | None, channel: str, customer: str, incident: str | None = None,
-            text: str | None = None) -> None:
+    def add(
+        day: dt.date,
+        reason: tuple | None,
+        channel: str,
+        customer: str,
+        incident: str | None = None,
+        text: str | None = None,
+    ) -> None:
         nonlocal seq
         seq += 1
         started = dt.datetime.combine(day, dt.time(8)) + dt.timedelta(minutes=rng.randrange(0, 600))
         handle = max(30.0, rng.gauss((reason[6] if reason else 5) * 60, 90))
-        rows.append({
-            "native": seq, "channel": channel, "customer_key": customer, "started_at": started,
-            "contact_date": day, "reason_code": reason[0] if reason else None,
-            "reason_method": rng.choice(["field", "map", "keywords"]) if reason else "none",
-            "department_id": reason[4] if reason else None, "incident_id": incident,
-            "transfers": rng.choice([0, 0, 0, 1, 2]), "reopens": rng.choice([0, 0, 0, 0, 1]),
-            "handle_seconds": round(handle, 1), "kind": reason[3] if reason else None,
-            "subject": (reason[1] if reason else "Question"), "text": text if text is not None else
-            (reason[7] if reason else "Bonjour, j'ai une question"),
-        })
+        rows.append(
+            {
+                "native": seq,
+                "channel": channel,
+                "customer_key": customer,
+                "started_at": started,
+                "contact_date": day,
+                "reason_code": reason[0] if reason else None,
+                "reason_method": rng.choice(["field", "map", "keywords"]) if reason else "none",
+                "department_id": reason[4] if reason else None,
+                "incident_id": incident,
+                "transfers": rng.choice([0, 0, 0, 1, 2]),
+                "reopens": rng.choice([0, 0, 0, 0, 1]),
+                "handle_seconds": round(handle, 1),
+                "kind": reason[3] if reason else None,
+                "subject": (reason[1] if reason else "Question"),
+                "text": text if text is not None else (reason[7] if reason else "Bonjour, j'ai une question"),
+            }
+        )
 
     while day <= LAST_DAY:
         weekday_factor = 0.6 if day.weekday() >= 5 else 1.0
@@ -130,14 +260,20 @@ def _surveys(rng: random.Random, contacts: pd.DataFrame) -> pd.DataFrame:
         straight = i % 60 == 0
         if straight:
             csat = nps = ces = 5
-        rows.append({
-            "response_id": f"R_{i:05d}", "contact_id": None if straight else c.contact_id,
-            "customer_key": c.customer_key,
-            "responded_at": c.started_at + dt.timedelta(hours=rng.randrange(2, 30)),
-            "nps": float(nps), "csat": float(csat), "ces": float(ces),
-            "comment": "Trop long" if unhappy else None, "is_suspect": straight,
-            "department_id": c.department_id,
-        })
+        rows.append(
+            {
+                "response_id": f"R_{i:05d}",
+                "contact_id": None if straight else c.contact_id,
+                "customer_key": c.customer_key,
+                "responded_at": c.started_at + dt.timedelta(hours=rng.randrange(2, 30)),
+                "nps": float(nps),
+                "csat": float(csat),
+                "ces": float(ces),
+                "comment": "Trop long" if unhappy else None,
+                "is_suspect": straight,
+                "department_id": c.department_id,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -160,12 +296,19 @@ def _alerts(rng: random.Random, surveys: pd.DataFrame) -> tuple[pd.DataFrame, li
         recontacted = created + dt.timedelta(hours=hours) if hours is not None else None
         if recontacted and recontacted.date() > LAST_DAY:
             recontacted, hours, status = None, None, "open"
-        alerts.append({
-            "alert_id": f"AL-{i:04d}", "response_id": r.response_id, "customer_key": r.customer_key,
-            "department_id": r.department_id, "manager": managers.get(r.department_id),
-            "created_at": created, "recontacted_at": recontacted, "status": status,
-            "hours_to_recontact": None if hours is None else round(hours, 1),
-        })
+        alerts.append(
+            {
+                "alert_id": f"AL-{i:04d}",
+                "response_id": r.response_id,
+                "customer_key": r.customer_key,
+                "department_id": r.department_id,
+                "manager": managers.get(r.department_id),
+                "created_at": created,
+                "recontacted_at": recontacted,
+                "status": status,
+                "hours_to_recontact": None if hours is None else round(hours, 1),
+            }
+        )
         if recontacted:
             callbacks.append({"customer_key": r.customer_key, "started_at": recontacted})
     return pd.DataFrame(alerts), callbacks
@@ -179,14 +322,31 @@ def build_warehouse(path: Path, *, optional: bool = True, seed: int = 20261120) 
     raw["direction"] = "inbound"
     surveys = _surveys(rng, raw)
     alerts, callbacks = _alerts(rng, surveys)
-    outbound = pd.DataFrame([
-        {"native": 900_000 + i, "channel": "phone", "customer_key": cb["customer_key"],
-         "started_at": cb["started_at"], "contact_date": cb["started_at"].date(), "reason_code": None,
-         "reason_method": "none", "department_id": None, "incident_id": None, "transfers": 0, "reopens": 0,
-         "handle_seconds": 240.0, "kind": None, "subject": "Callback", "text": None,
-         "contact_id": f"talk:{900_000 + i}", "source": "talk", "direction": "outbound"}
-        for i, cb in enumerate(callbacks)
-    ])
+    outbound = pd.DataFrame(
+        [
+            {
+                "native": 900_000 + i,
+                "channel": "phone",
+                "customer_key": cb["customer_key"],
+                "started_at": cb["started_at"],
+                "contact_date": cb["started_at"].date(),
+                "reason_code": None,
+                "reason_method": "none",
+                "department_id": None,
+                "incident_id": None,
+                "transfers": 0,
+                "reopens": 0,
+                "handle_seconds": 240.0,
+                "kind": None,
+                "subject": "Callback",
+                "text": None,
+                "contact_id": f"talk:{900_000 + i}",
+                "source": "talk",
+                "direction": "outbound",
+            }
+            for i, cb in enumerate(callbacks)
+        ]
+    )
     contacts = pd.concat([raw, outbound], ignore_index=True)
     contacts["cost"] = (contacts["handle_seconds"] / 60 * contacts["channel"].map(COST_PER_MINUTE)).round(2)
 
@@ -199,10 +359,19 @@ def build_warehouse(path: Path, *, optional: bool = True, seed: int = 20261120) 
         con.register("contacts_df", contacts)
         con.register("surveys_df", surveys)
         con.register("alerts_df", alerts)
-        con.register("departments_df", pd.DataFrame(DEPARTMENTS, columns=["department_id", "name", "manager",
-                                                                          "daily_volume", "alert_target"]))
-        con.register("reasons_df", pd.DataFrame([r[:5] for r in REASONS], columns=[
-            "reason_code", "label_en", "label_fr", "kind", "department_id"]))
+        con.register(
+            "departments_df",
+            pd.DataFrame(
+                DEPARTMENTS, columns=["department_id", "name", "manager", "daily_volume", "alert_target"]
+            ),
+        )
+        con.register(
+            "reasons_df",
+            pd.DataFrame(
+                [r[:5] for r in REASONS],
+                columns=["reason_code", "label_en", "label_fr", "kind", "department_id"],
+            ),
+        )
         text_columns = ", subject::varchar as subject, text::varchar as text" if optional else ""
         con.execute(f"""
             create table marts.fct_contacts as
@@ -325,11 +494,29 @@ def build_warehouse(path: Path, *, optional: bool = True, seed: int = 20261120) 
                    row_number() over (order by c.unwanted_contacts desc, r.reason_code) as rank
             from reasons_df r join c using (reason_code) left join s using (reason_code)
         """)
-        con.register("incidents_df", pd.DataFrame(
-            [(i[0], i[1], i[2], i[3], i[4], i[5], i[6]) for i in INCIDENTS],
-            columns=["incident_id", "title", "department_id", "reason_code", "first_day", "last_day", "proactive"]))
-        incident_extra = (", i.title, i.first_day::timestamp + interval 6 hours as started_at, "
-                          "i.last_day::timestamp + interval 18 hours as ended_at") if optional else ""
+        con.register(
+            "incidents_df",
+            pd.DataFrame(
+                [(i[0], i[1], i[2], i[3], i[4], i[5], i[6]) for i in INCIDENTS],
+                columns=[
+                    "incident_id",
+                    "title",
+                    "department_id",
+                    "reason_code",
+                    "first_day",
+                    "last_day",
+                    "proactive",
+                ],
+            ),
+        )
+        incident_extra = (
+            (
+                ", i.title, i.first_day::timestamp + interval 6 hours as started_at, "
+                "i.last_day::timestamp + interval 18 hours as ended_at"
+            )
+            if optional
+            else ""
+        )
         con.execute(f"""
             create table marts.incident_impact as
             with linked as (
@@ -363,9 +550,25 @@ def build_warehouse(path: Path, *, optional: bool = True, seed: int = 20261120) 
               on i.reason_code = s.reason_code and s.contact_date between i.first_day and i.last_day + 1
             where (s.observed - s.expected) / (1.4826 * 2.0) > 3.5
         """)
-        con.register("actions_df", pd.DataFrame(ACTIONS, columns=[
-            "action_id", "reason_code", "department_id", "implemented_on", "description", "rate_before",
-            "rate_after", "ci_low", "ci_high", "contacts_avoided", "verdict"]))
+        con.register(
+            "actions_df",
+            pd.DataFrame(
+                ACTIONS,
+                columns=[
+                    "action_id",
+                    "reason_code",
+                    "department_id",
+                    "implemented_on",
+                    "description",
+                    "rate_before",
+                    "rate_after",
+                    "ci_low",
+                    "ci_high",
+                    "contacts_avoided",
+                    "verdict",
+                ],
+            ),
+        )
         action_extra = ", implemented_on::date as implemented_on, description" if optional else ""
         con.execute(f"""
             create table marts.action_effect as
@@ -401,9 +604,11 @@ def build_warehouse(path: Path, *, optional: bool = True, seed: int = 20261120) 
                 create table marts.dim_reasons as
                 select reason_code, label_en, label_fr, kind, department_id from reasons_df
             """)
-            con.execute("create table marts.dim_departments as "
-                        "select department_id, name, manager from departments_df")
-            con.execute(f"""
+            con.execute(
+                "create table marts.dim_departments as "
+                "select department_id, name, manager from departments_df"
+            )
+            con.execute("""
                 create table marts.quality_results as
                 select * from (values
                     ('2026-11-20T05:03', 'contacts_unique', 'fct_contacts', 'blocking', true, 0, null),

@@ -7,7 +7,6 @@ generator says it planted — never from the SQL under test.
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
 import sys
 from datetime import date
@@ -16,35 +15,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from generator.landing import generate_landing
 from tests.conftest import SHARED
+from tests.pipeline.conftest import query, whycall
 from tests.pipeline.independent import expected_contacts, records_per_file
 
 pytestmark = pytest.mark.slow
-END = date(2026, 6, 28)  # a Sunday: whole weeks
-
-
-def whycall(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    exe = Path(sys.executable).with_name("whycall")
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, env={**os.environ, **(env or {})},
-                          timeout=600, check=False)
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory, dbt_manifest):
-    root = tmp_path_factory.mktemp("e2e")
-    landing, warehouse = root / "landing", root / "wh" / "whycall.duckdb"
-    summary = generate_landing(landing, days=70, contacts_per_day=120, seed=7, end=END)
-    first = whycall("run", "--landing", str(landing), "--warehouse", str(warehouse))
-    return {"root": root, "landing": landing, "warehouse": warehouse, "summary": summary, "first": first}
-
-
-def query(warehouse: Path, sql: str, params=None):
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def test_run_succeeds_prints_a_summary_and_publishes(built):
@@ -53,6 +28,14 @@ def test_run_succeeds_prints_a_summary_and_publishes(built):
     assert "ingest tickets" in run.stdout and "dbt build" in run.stdout
     assert f"warehouse published: {built['warehouse']}" in run.stdout
     assert built["warehouse"].exists()
+
+
+def test_a_warning_does_not_block(built):
+    """One ticket has a channel no check knows (planted by the fixture): warned about, still published."""
+    run = built["first"]
+    assert "warning: check channel_allowed" in run.stdout and "carrier_pigeon" in run.stdout
+    assert query(built["warehouse"], "select count(*) from marts.quality_results where not passed "
+                                     "and severity = 'warn' and \"check\" = 'tickets.channel_allowed'") == [(1,)]
 
 
 def test_published_warehouse_meets_the_contract(built):

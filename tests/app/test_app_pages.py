@@ -1,0 +1,366 @@
+"""Every page in AppTest: it runs, and the numbers it shows are those computed here with plain SQL.
+
+The expected values are computed straight from the fixture warehouse and formatted here by hand (f-strings),
+not through the app's own helpers, so a wrong query or a wrong format both fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pytest
+from warehouse_fixture import LAST_DAY, build_warehouse
+
+# The default period: the last four weeks of data, compared with the four weeks before.
+END = LAST_DAY
+START = END - dt.timedelta(days=27)
+PREV_END = START - dt.timedelta(days=1)
+PREV_START = PREV_END - dt.timedelta(days=27)
+
+INBOUND = "direction = 'inbound'"
+PAGES = ["overview", "why", "departments", "incidents", "actions", "closed_loop", "explorer", "data_health"]
+
+
+def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def one(warehouse: Path, sql: str, params: list | None = None):
+    return query(warehouse, sql, params)[0][0]
+
+
+def metric(at, label: str):
+    found = [m for m in at.metric if m.label == label]
+    assert found, f"no metric {label!r} among {[m.label for m in at.metric]}"
+    return found[0]
+
+
+def frame_with(at, column: str):
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert found, f"no table with column {column!r}"
+    return found[0]
+
+
+def en(n: float, decimals: int = 0) -> str:
+    return f"{n:,.{decimals}f}"
+
+
+def fr(n: float, decimals: int = 0) -> str:
+    return f"{n:,.{decimals}f}".replace(",", " ").replace(".", ",")
+
+
+def contact_totals(warehouse: Path, start: dt.date, end: dt.date, suspects: bool = False) -> tuple:
+    return query(
+        warehouse,
+        f"""select count(*), count(*) filter (where is_unwanted), sum(cost) filter (where is_unwanted),
+                   count(*) filter (where is_repeat)
+            from marts.fct_contacts where contact_date between ? and ? and {INBOUND}
+              and (? or not is_suspect)""",
+        [start, end, suspects],
+    )[0]
+
+
+def test_every_page_runs_and_has_its_title(open_app) -> None:
+    at = open_app()
+    titles = {}
+    for page in PAGES:
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        titles[page] = at.title[0].value
+    assert titles == {
+        "overview": "Overview",
+        "why": "Why do customers contact us?",
+        "departments": "Departments",
+        "incidents": "Incidents",
+        "actions": "Actions",
+        "closed_loop": "Closed loop",
+        "explorer": "Contact explorer",
+        "data_health": "Data health",
+    }
+
+
+def test_overview_kpis_match_the_warehouse(open_app, warehouse: Path) -> None:
+    at = open_app()
+    contacts, unwanted, cost, repeats = contact_totals(warehouse, START, END)
+    before = contact_totals(warehouse, PREV_START, PREV_END)
+    assert metric(at, "Contacts").value == en(contacts)
+    assert metric(at, "Contacts").delta == f"{(contacts - before[0]) / before[0] * 100:+.1f}%"
+    assert metric(at, "Unwanted share").value == f"{unwanted / contacts * 100:.1f}%"
+    assert metric(at, "Cost of unwanted contacts").value == f"€{en(cost)}"
+    assert metric(at, "Repeat rate").value == f"{repeats / contacts * 100:.1f}%"
+
+    csat, nps, ces, responses = query(
+        warehouse,
+        """select avg(case when csat >= 4 then 1.0 else 0.0 end) filter (where csat is not null),
+                  100.0 * (count(*) filter (where nps >= 9) - count(*) filter (where nps <= 6)) / count(nps),
+                  avg(ces), count(*)
+           from marts.survey_responses where responded_at::date between ? and ? and not is_suspect""",
+        [START, END],
+    )[0]
+    assert metric(at, "CSAT").value == f"{csat * 100:.1f}%"
+    assert metric(at, "NPS").value == en(nps)
+    assert metric(at, "CES").value == en(ces, 2)
+    assert metric(at, "Survey responses").value == en(responses)
+
+
+def test_overview_what_changed_most_this_week(open_app, warehouse: Path) -> None:
+    at = open_app()
+    rows = query(
+        warehouse,
+        f"""select r.label_en,
+                   count(*) filter (where contact_date > ?::date - 7) - count(*) filter (where contact_date <= ?::date - 7)
+            from marts.fct_contacts c join marts.dim_reasons r using (reason_code)
+            where contact_date between ?::date - 13 and ? and {INBOUND} and not is_suspect and is_unwanted
+            group by 1 order by 2 desc""",
+        [END, END, END, END],
+    )
+    rise_label, rise = rows[0]
+    assert rise > 0
+    texts = " ".join(m.value for m in at.markdown)
+    assert f"Biggest rise: **{rise_label}** +{rise}" in texts
+
+
+def test_suspect_toggle_counts_suspect_contacts(open_app, warehouse: Path) -> None:
+    at = open_app(suspects="1")
+    with_suspects = contact_totals(warehouse, START, END, suspects=True)[0]
+    assert with_suspects > contact_totals(warehouse, START, END)[0]  # the fixture has a burst in the period
+    assert metric(at, "Contacts").value == en(with_suspects)
+    assert at.toggle(key="w_suspects").value is True
+
+
+def test_overview_in_french(open_app, warehouse: Path) -> None:
+    at = open_app(lang="fr")
+    contacts, unwanted, cost, _ = contact_totals(warehouse, START, END)
+    assert at.title[0].value == "Vue d'ensemble"
+    assert metric(at, "Contacts").value == fr(contacts)
+    assert metric(at, "Part évitable").value == f"{fr(unwanted / contacts * 100, 1)} %"
+    assert metric(at, "Coût des contacts évitables").value == f"{fr(cost)} €"
+    assert at.date_input(key="w_start").value == (START, END)
+
+
+def test_period_from_the_url(open_app, warehouse: Path) -> None:
+    week = (dt.date(2026, 11, 2), dt.date(2026, 11, 8))
+    at = open_app(**{"from": week[0].isoformat(), "to": week[1].isoformat()})
+    assert at.date_input(key="w_start").value == week
+    assert metric(at, "Contacts").value == en(contact_totals(warehouse, *week)[0])
+    assert at.query_params["from"] == "2026-11-02" and at.query_params["to"] == "2026-11-08"
+
+
+def test_why_page_breakdown_and_drill(open_app, warehouse: Path) -> None:
+    at = open_app("why", channel="phone")
+    matrix = frame_with(at, "Recommended move").set_index("Reason")
+    expected = dict(
+        query(
+            warehouse,
+            f"""select r.label_en, count(*) from marts.fct_contacts c join marts.dim_reasons r using (reason_code)
+            where contact_date between ? and ? and {INBOUND} and not is_suspect and channel = 'phone'
+            group by 1""",
+            [START, END],
+        )
+    )
+    assert matrix["Contacts"].to_dict() == expected
+    assert matrix.loc["New contract", "Recommended move"] == "Leverage"
+    assert matrix.loc["Opening hours", "Recommended move"] == "Automate / deflect"
+    # The drill-down reads the texts of the reason with most unwanted contacts.
+    top_reason = at.selectbox(key="w_reason_one").value
+    texts = frame_with(at, "Text")
+    expected_text = one(
+        warehouse,
+        "select max(text) from marts.fct_contacts where reason_code = ? and channel = 'phone' "
+        "and direction = 'inbound'",
+        [top_reason],
+    )
+    assert set(texts["Text"]) == {expected_text}
+
+
+def test_why_page_in_french_follows_the_reason_in_the_url(open_app) -> None:
+    at = open_app("why", lang="fr", reason="late_delivery")
+    assert at.title[0].value == "Pourquoi nous contacte-t-on ?"
+    assert at.selectbox(key="w_reason_one").value == "late_delivery"
+    assert set(frame_with(at, "Texte")["Texte"]) == {"My parcel has still not arrived, where is it?"}
+    assert "Livraison en retard" in set(frame_with(at, "Action recommandée")["Motif"])
+
+
+def test_departments_ranking_uses_own_volume(open_app, warehouse: Path) -> None:
+    at = open_app("departments")
+    # Volumes of the fixture: BILL 2,000 / LOGI 800 / WEB 5,000 a day; the period touches October
+    # (31 days of data) and November (20 days).
+    days = 31 + 20
+    volume = {"Billing": 2_000 * days, "Logistics": 800 * days, "Digital": 5_000 * days}
+    unwanted = dict(
+        query(
+            warehouse,
+            """select d.name, sum(s.unwanted_contacts) from marts.department_scorecard s
+           join marts.dim_departments d using (department_id)
+           where month >= date '2026-10-01' group by 1""",
+        )
+    )
+    expected = {name: unwanted[name] * 1000 / volume[name] for name in volume}
+    ranking = frame_with(at, "Unwanted per 1,000")
+    ranked = ranking.dropna(subset=["Unwanted per 1,000"])
+    assert ranked["Department"].tolist() == sorted(expected, key=expected.get, reverse=True)
+    assert ranked.set_index("Department")["Unwanted per 1,000"].round(6).to_dict() == {
+        k: round(v, 6) for k, v in expected.items()
+    }
+    assert "Sales" in ranking.loc[ranking["Unwanted per 1,000"].isna(), "Department"].tolist()
+
+
+def test_department_scorecard_against_target(open_app, warehouse: Path) -> None:
+    at = open_app("departments", department="LOGI")
+    recontacted = one(
+        warehouse,
+        "select count(*) from marts.alerts where department_id = 'LOGI' and status = 'recontacted' "
+        "and created_at >= timestamp '2026-11-01'",
+    )
+    assert metric(at, "Alerts recontacted in time").value == f"{recontacted} / 8"
+    owned = frame_with(at, "Share of all unwanted")
+    assert owned["Reason"].tolist() == ["Late delivery", "Damaged parcel"]
+
+
+def test_incidents_excess_and_unregistered_spike(open_app, warehouse: Path) -> None:
+    at = open_app("incidents", **{"from": "2026-09-12", "to": "2026-11-20"})
+    excess, cost = query(
+        warehouse, "select sum(excess_contacts), sum(excess_cost) from marts.incident_impact"
+    )[0]
+    assert metric(at, "Incidents").value == "2"
+    assert metric(at, "Excess contacts").value == en(excess)
+    assert metric(at, "Excess cost").value == f"€{en(cost)}"
+    spikes = frame_with(at, "Score")
+    assert spikes["Reason"].tolist() == ["Password reset"]
+    assert str(spikes["Date"].iloc[0])[:10] == "2026-11-12"
+    told, not_told = query(
+        warehouse,
+        "select avg(excess_contacts) filter (where proactive), avg(excess_contacts) filter (where not proactive) "
+        "from marts.incident_impact",
+    )[0]
+    assert any(f"**{en(told)}**" in m.value and f"**{en(not_told)}**" in m.value for m in at.markdown)
+
+
+def test_incidents_outside_the_period_are_not_shown(open_app) -> None:
+    at = open_app("incidents", **{"from": "2026-09-12", "to": "2026-09-30"})
+    assert any("No incident in this period" in i.value for i in at.info)
+
+
+def test_actions_verdicts_and_contacts_avoided(open_app, warehouse: Path) -> None:
+    at = open_app("actions")
+    avoided = one(
+        warehouse, "select sum(contacts_avoided) from marts.action_effect where verdict = 'reduced'"
+    )
+    assert metric(at, "Contacts avoided").value == en(avoided)
+    assert metric(at, "Actions that worked").value == "1 / 3"
+    table = frame_with(at, "Verdict").set_index("Action")
+    assert table["Verdict"].to_dict() == {"A-1": "reduced", "A-2": "no evidence", "A-3": "increased"}
+
+
+def test_closed_loop_matches_the_alerts(open_app, warehouse: Path) -> None:
+    at = open_app("closed_loop")
+    open_count = one(
+        warehouse,
+        "select count(*) from marts.alerts a join marts.survey_responses r using (response_id) "
+        "where status = 'open' and not r.is_suspect",
+    )
+    alerts, in_time, median = query(
+        warehouse,
+        """select count(*), count(*) filter (where status = 'recontacted'),
+                  median(hours_to_recontact) filter (where recontacted_at is not null)
+           from marts.alerts a join marts.survey_responses r using (response_id)
+           where created_at::date between ? and ? and not r.is_suspect""",
+        [START, END],
+    )[0]
+    assert metric(at, "Open alerts").value == en(open_count)
+    assert metric(at, "Recontacted within 48 h").value == f"{in_time / alerts * 100:.1f}%"
+    assert metric(at, "Recontacted within 48 h").delta == f"{in_time} / {alerts}"
+    assert metric(at, "Median time to recontact").value == f"{median:.1f} h"
+    assert len(frame_with(at, "Age (h)")) == open_count
+
+
+def test_closed_loop_in_french(open_app) -> None:
+    at = open_app("closed_loop", lang="fr")
+    assert at.title[0].value == "Boucle de rappel"
+    assert metric(at, "Délai médian de rappel").value.endswith(" h")
+    assert "," in metric(at, "Rappelés sous 48 h").value
+
+
+def test_explorer_filters_table_and_download(open_app, warehouse: Path) -> None:
+    at = open_app("explorer", channel="phone", reason="late_delivery", repeat="no")
+    expected = one(
+        warehouse,
+        f"""select count(*) from marts.fct_contacts where contact_date between ? and ? and {INBOUND}
+            and channel = 'phone' and reason_code = 'late_delivery' and not is_repeat and not is_suspect""",
+        [START, END],
+    )
+    assert metric(at, "Matching contacts").value == en(expected)
+    table = frame_with(at, "Contact")
+    assert len(table) == expected and set(table["Channel"]) == {"phone"}
+    assert len(at.get("download_button")) == 1
+    # Changing a filter keeps it in the URL.
+    at.multiselect(key="w_channel").select("email").run()
+    assert at.query_params["channel"] == ["phone", "email"]
+    assert at.query_params["repeat"] == "no"
+
+
+def test_explorer_caps_its_rows(open_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app import data
+
+    monkeypatch.setattr(data, "EXPLORER_MAX_ROWS", 25)
+    at = open_app("explorer")
+    assert len(frame_with(at, "Contact")) == 25
+    assert any("Showing the first 25" in w.value for w in at.warning)
+
+
+def test_data_health(open_app, warehouse: Path) -> None:
+    at = open_app("data_health")
+    assert metric(at, "Rows rejected").value == en(
+        one(warehouse, "select sum(rows_rejected) from marts.load_audit")
+    )
+    assert metric(at, "Rows read").value == en(one(warehouse, "select sum(rows_read) from marts.load_audit"))
+    assert metric(at, "Checks failed").value == "1"
+    assert any("contract is present" in s.value for s in at.success)
+    assert len(frame_with(at, "Failing rows")) == 4
+
+
+def test_language_switch_in_the_sidebar(open_app) -> None:
+    at = open_app("departments")
+    at.segmented_control(key="w_lang").set_value("fr").run()
+    assert at.title[0].value == "Départements"
+    assert at.query_params["lang"] == "fr"
+    at.switch_page("app_pages/actions.py").run()
+    assert at.title[0].value == "Actions" and metric(at, "Contacts évités")
+
+
+def test_minimal_warehouse_falls_back_to_codes(open_app, minimal_warehouse: Path) -> None:
+    at = open_app("why", path=minimal_warehouse)
+    assert "invoice_unclear" in set(frame_with(at, "Recommended move")["Reason"])
+    assert any("publishes no contact text" in i.value for i in at.info)
+    for page in ("departments", "incidents", "actions", "closed_loop", "explorer"):
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+    at.switch_page("app_pages/data_health.py").run()
+    assert any("quality_results" in i.value for i in at.info)
+
+
+def test_missing_warehouse_is_explained(open_app, tmp_path: Path) -> None:
+    at = open_app("why", path=tmp_path / "nowhere.duckdb")
+    assert at.title[0].value == "No warehouse published yet"
+    assert any("whycall run" in i.value for i in at.info)
+
+
+def test_a_file_that_is_not_a_warehouse_is_explained(open_app, tmp_path: Path) -> None:
+    other = tmp_path / "other.duckdb"
+    duckdb.connect(str(other)).close()
+    at = open_app(path=other)
+    assert at.title[-1].value == "The warehouse could not be read"
+    assert any("whycall run --full-refresh" in w.value for w in at.warning)
+
+
+def test_a_new_publish_shows_at_once(open_app, tmp_path: Path) -> None:
+    path = build_warehouse(tmp_path / "whycall.duckdb", seed=1)
+    at = open_app(path=path)
+    first = metric(at, "Contacts").value
+    build_warehouse(path, seed=2)  # a new file at the same path, as a publish does
+    at.run()
+    expected = en(contact_totals(path, START, END)[0])
+    assert metric(at, "Contacts").value == expected != first

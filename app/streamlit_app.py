@@ -70,13 +70,13 @@ def _sidebar(lang: str) -> None:
 
 def _no_warehouse(lang: str) -> None:
     st.title(t("no_warehouse_title", lang))
-    st.info(t("no_warehouse_body", lang, path=data.warehouse_path()), icon=":material/database:")
+    st.info(t("no_warehouse_body", lang, path=data.warehouse_path().absolute()), icon=":material/database:")
 
 
 def _unreadable(lang: str, error: Exception) -> None:
     st.title(t("warehouse_error_title", lang))
     st.warning(
-        t("warehouse_error_body", lang, path=data.warehouse_path(), error=error), icon=":material/warning:"
+        t("warehouse_error_body", lang, path=data.warehouse_path().absolute(), error=error), icon=":material/warning:"
     )
 
 

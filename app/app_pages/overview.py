@@ -21,6 +21,8 @@ if ctx.bounds is None:
 days = (ctx.end - ctx.start).days + 1
 prev_end = ctx.start - dt.timedelta(days=1)
 prev_start = prev_end - dt.timedelta(days=days - 1)
+# Compare only with a previous period the data fully covers; a half-empty one would show false rises.
+comparable = prev_start >= ctx.bounds[0]
 st.caption(
     ctx.t(
         "vs_previous",
@@ -32,13 +34,11 @@ st.caption(
     )
     + " "
     + ui.suspects_note(ctx)
-    + ("" if prev_start >= ctx.bounds[0] else " " + ctx.t("no_previous_period"))
+    + ("" if comparable else " " + ctx.t("no_previous_period"))
 )
 
 flt = ctx.contacts()
 now = data.contact_kpis(flt)
-# Compare only with a previous period the data fully covers; a half-empty one would show false rises.
-comparable = prev_start >= ctx.bounds[0]
 before = data.contact_kpis(flt.with_(start=prev_start, end=prev_end)) if comparable else {}
 weekly = data.contact_kpis_weekly(flt.with_(start=max(prev_start, ctx.bounds[0])))
 if not now.get("contacts"):

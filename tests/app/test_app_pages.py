@@ -149,6 +149,12 @@ def test_period_from_the_url(open_app, warehouse: Path) -> None:
     assert at.query_params["from"] == "2026-11-02" and at.query_params["to"] == "2026-11-08"
 
 
+def test_no_change_shown_without_a_full_previous_period(open_app) -> None:
+    at = open_app(**{"from": "2026-09-12", "to": "2026-10-01"})
+    assert metric(at, "Contacts").delta is None
+    assert any("does not cover the whole previous period" in c.value for c in at.caption)
+
+
 def test_why_page_breakdown_and_drill(open_app, warehouse: Path) -> None:
     at = open_app("why", channel="phone")
     matrix = frame_with(at, "Recommended move").set_index("Reason")

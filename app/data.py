@@ -170,12 +170,18 @@ CONTRACT: dict[str, tuple[str, ...]] = {
 }
 
 # Optional extras, used when the warehouse publishes them (whitelists: the only identifiers ever spliced in).
+# Where two names are listed, the first present wins (the dbt project's name, or the shorter one).
 DIM_REASONS_COLUMNS = ("reason_code", "label_en", "label_fr", "kind", "department_id")
-DIM_DEPARTMENTS_COLUMNS = ("department_id", "name", "manager")
-CONTACT_TEXT_COLUMNS = ("subject", "text")
+REASON_LABEL_COLUMNS = ("label_en", "label_fr")  # also on driver_ranking in the dbt project
+DIM_DEPARTMENTS_COLUMNS = ("department_id", "manager")
+DEPARTMENT_NAME_COLUMNS = ("department_name", "name")
+CONTACT_TEXT_COLUMNS = ("subject", "text_excerpt", "text")
+SURVEY_SATISFIED_COLUMN = ("is_satisfied",)  # top 2 of the configured CSAT scale, computed by dbt
 INCIDENT_DETAIL_COLUMNS = ("title", "started_at", "ended_at")
 ACTION_DETAIL_COLUMNS = ("implemented_on", "description")
-QUALITY_COLUMNS = ("run", "check", "asset", "severity", "passed", "failing_rows", "details")
+QUALITY_COLUMNS = ("check", "asset", "severity", "passed", "failing_rows", "details")
+QUALITY_RUN_COLUMNS = ("run_id", "run")
+QUALITY_TIME_COLUMNS = ("checked_at",)
 
 
 class WarehouseMissing(RuntimeError):
@@ -371,7 +377,8 @@ def filter_options() -> dict[str, list[str]]:
 
 
 def reasons() -> pd.DataFrame:
-    """reason_code, label_en, label_fr, kind, department_id (current owner). Labels need dim_reasons."""
+    """reason_code, label_en, label_fr, kind, department_id (current owner). Labels come from dim_reasons, else
+    from driver_ranking when it carries them; without either, pages show the codes."""
     if has_table("dim_reasons", DIM_REASONS_COLUMNS):
         sql = """
         select reason_code, r.label_en, r.label_fr,
@@ -384,6 +391,10 @@ def reasons() -> pd.DataFrame:
         ) r using (reason_code)
         order by reason_code
         """
+    elif len(present_columns("driver_ranking", REASON_LABEL_COLUMNS)) == len(REASON_LABEL_COLUMNS):
+        sql = """
+        select reason_code, label_en, label_fr, kind, department_id from marts.driver_ranking order by reason_code
+        """
     else:
         sql = """
         select reason_code, null::varchar as label_en, null::varchar as label_fr, kind, department_id
@@ -394,11 +405,12 @@ def reasons() -> pd.DataFrame:
 
 def departments() -> pd.DataFrame:
     """department_id, name, manager. Names need dim_departments; managers fall back to the alerts."""
-    if has_table("dim_departments", DIM_DEPARTMENTS_COLUMNS):
-        sql = """
-        select department_id, max(name) as name, max(manager) as manager
+    name_column = present_columns("dim_departments", DEPARTMENT_NAME_COLUMNS)[:1]
+    if has_table("dim_departments", DIM_DEPARTMENTS_COLUMNS) and name_column:
+        sql = f"""
+        select department_id, max({name_column[0]}) as name, max(manager) as manager
         from marts.dim_departments group by department_id order by department_id
-        """
+        """  # the name column comes from the DEPARTMENT_NAME_COLUMNS whitelist
     else:
         sql = """
         select department_id, null::varchar as name, max(manager) as manager from (
@@ -445,7 +457,7 @@ def contact_kpis_weekly(flt: ContactFilter) -> pd.DataFrame:
 
 SURVEY_AGGREGATES = f"""
     count(*) as responses,
-    avg(case when s.csat >= {CSAT_SATISFIED_MIN} then 1.0 else 0.0 end) filter (where s.csat is not null) as csat,
+    avg(case when {{satisfied}} then 1.0 else 0.0 end) filter (where s.csat is not null) as csat,
     100.0 * (count(*) filter (where s.nps >= {NPS_PROMOTER_MIN}) - count(*) filter (where s.nps <= {NPS_DETRACTOR_MAX}))
         / nullif(count(s.nps), 0) as nps,
     avg(s.ces) as ces
@@ -453,9 +465,16 @@ SURVEY_AGGREGATES = f"""
 SURVEY_WHERE = "s.responded_at::date between ? and ? and (? or not coalesce(s.is_suspect, false))"
 
 
+def _survey_aggregates() -> str:
+    """The dbt project's ``is_satisfied`` knows the configured CSAT scale; without it, top 2 of 1–5."""
+    if present_columns("survey_responses", SURVEY_SATISFIED_COLUMN):
+        return SURVEY_AGGREGATES.format(satisfied="coalesce(s.is_satisfied, false)")
+    return SURVEY_AGGREGATES.format(satisfied=f"s.csat >= {CSAT_SATISFIED_MIN}")
+
+
 def survey_kpis(start: dt.date, end: dt.date, include_suspects: bool) -> dict[str, Any]:
     return _scalar_row(
-        f"select {SURVEY_AGGREGATES} from marts.survey_responses s where {SURVEY_WHERE}",
+        f"select {_survey_aggregates()} from marts.survey_responses s where {SURVEY_WHERE}",
         [start, end, include_suspects],
     )
 
@@ -464,7 +483,7 @@ def survey_kpis_weekly(start: dt.date, end: dt.date, include_suspects: bool) -> 
     return _query(
         f"""
         select ?::date - (7 * (date_diff('day', s.responded_at::date, ?::date) // 7) + 6)::integer as week_start,
-               {SURVEY_AGGREGATES}
+               {_survey_aggregates()}
         from marts.survey_responses s where {SURVEY_WHERE}
         group by all order by week_start
         """,
@@ -621,24 +640,36 @@ def department_ranking(start: dt.date, end: dt.date) -> pd.DataFrame:
     )
 
 
+def _csat_as_share(frame: pd.DataFrame) -> pd.DataFrame:
+    """CSAT as a share (0–1) like the other rates. The dbt project publishes it in % (0–100) on the
+    scorecard and the driver ranking; a share never exceeds 1, so any value above 1 means percent."""
+    if "csat" in frame.columns and (pd.to_numeric(frame["csat"], errors="coerce") > 1).any():
+        frame["csat"] = frame["csat"] / 100
+    return frame
+
+
 def department_scorecard(department_id: str) -> pd.DataFrame:
-    return _query(
-        """
+    return _csat_as_share(
+        _query(
+            """
         select month, contacts, unwanted_contacts, unwanted_share, repeat_rate, contacts_per_1000,
                csat, nps, ces, alerts, alerts_recontacted, target_alerts_recontacted
         from marts.department_scorecard where department_id = ? order by month
         """,
-        [department_id],
+            [department_id],
+        )
     )
 
 
 def department_reasons(department_id: str) -> pd.DataFrame:
-    return _query(
-        """
+    return _csat_as_share(
+        _query(
+            """
         select reason_code, kind, contacts, unwanted_contacts, cost, repeat_rate, csat, share_of_unwanted, rank
         from marts.driver_ranking where department_id = ? order by rank, reason_code
         """,
-        [department_id],
+            [department_id],
+        )
     )
 
 
@@ -901,15 +932,20 @@ def rejects_sample(limit: int = 200) -> pd.DataFrame:
 
 
 def quality_results(limit: int = 1_000) -> pd.DataFrame | None:
-    """The latest data-quality results, failures first; None when the warehouse publishes none."""
-    if not has_table("quality_results", QUALITY_COLUMNS):
+    """Data-quality results, latest run first and failures first; None when the warehouse publishes none."""
+    run_column = present_columns("quality_results", QUALITY_RUN_COLUMNS)[:1]
+    if not has_table("quality_results", QUALITY_COLUMNS) or not run_column:
         return None
+    # Identifiers from the QUALITY_* whitelists only; a run is ordered by its check time when published.
+    run = f"q.{run_column[0]}"
+    ordered_by = "q.checked_at" if present_columns("quality_results", QUALITY_TIME_COLUMNS) else run
     return _query(
-        """
-        select cast(q.run as varchar) as run, q."check", q.asset, q.severity, q.passed, q.failing_rows,
+        f"""
+        select cast({run} as varchar) as run, q."check", q.asset, q.severity, q.passed, q.failing_rows,
                cast(q.details as varchar) as details
         from marts.quality_results q
-        order by q.run desc, q.passed, q.severity, q."check" limit ?
+        order by max({ordered_by}) over (partition by {run}) desc, {run} desc, q.passed, q.severity, q."check"
+        limit ?
         """,
         [int(limit)],
     )

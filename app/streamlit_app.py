@@ -76,7 +76,8 @@ def _no_warehouse(lang: str) -> None:
 def _unreadable(lang: str, error: Exception) -> None:
     st.title(t("warehouse_error_title", lang))
     st.warning(
-        t("warehouse_error_body", lang, path=data.warehouse_path().absolute(), error=error), icon=":material/warning:"
+        t("warehouse_error_body", lang, path=data.warehouse_path().absolute(), error=error),
+        icon=":material/warning:",
     )
 
 

@@ -135,9 +135,15 @@ def run_bench(contacts: int = 1_000_000, workdir: str | None = None) -> int:
     for stale in (landing, warehouse.parent):
         shutil.rmtree(stale, ignore_errors=True)
     per_day = max(1, math.ceil(contacts / BENCH_DAYS))
-    _say(f"bench: generating {BENCH_DAYS + 1} days × {per_day:,} contacts/day in {full}")
-    generate_landing(full, days=BENCH_DAYS + 1, contacts_per_day=per_day, seed=42, end=BENCH_END,
-                     progress=_say, metric_sets=False)
+    params = {"days": BENCH_DAYS + 1, "contacts_per_day": per_day, "seed": 42, "end": BENCH_END.isoformat()}
+    marker = full / ".bench.json"
+    if marker.exists() and json.loads(marker.read_text()) == params:
+        _say(f"bench: reusing the landing zone generated before in {full}")
+    else:
+        _say(f"bench: generating {BENCH_DAYS + 1} days × {per_day:,} contacts/day in {full}")
+        generate_landing(full, days=BENCH_DAYS + 1, contacts_per_day=per_day, seed=42, end=BENCH_END,
+                         progress=_say, metric_sets=False)
+        marker.write_text(json.dumps(params))
     held = _split_last_day(full, landing, BENCH_END)
     os.environ["WHYCALL_LANDING_DIR"] = str(landing)
     os.environ["WHYCALL_WAREHOUSE"] = str(warehouse)

@@ -100,7 +100,7 @@ if quality is None:
 elif quality.empty:
     ui.empty(ctx.t("no_data"))
 else:
-    latest_run = quality["run"].max()
+    latest_run = quality["run"].iloc[0]  # data.quality_results puts the latest run first
     latest = quality[quality["run"] == latest_run]
     passed = latest["passed"].fillna(False).astype(bool)
     cols = st.columns(2)

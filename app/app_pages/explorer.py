@@ -66,6 +66,7 @@ columns = {
     "reopens": ("reopens", "int"),
     "reason_method": ("reason_method", "text"),
     "subject": ("subject", "text"),
+    "text_excerpt": ("text", "text"),
     "text": ("text", "text"),
 }
 ui.table(rows, ctx.lang, columns, height=520, key="explorer_table")

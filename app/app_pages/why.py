@@ -80,6 +80,7 @@ else:
             "started_at": ("started_at", "datetime"),
             "channel": ("channel", "text"),
             "subject": ("subject", "text"),
+            "text_excerpt": ("text", "text"),
             "text": ("text", "text"),
             "contact_id": ("contact_id", "text"),
         },

@@ -1,6 +1,9 @@
 """Resources shared by every asset. Paths are resolved when a run starts, not at import."""
 
 
+import sys
+from pathlib import Path
+
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
@@ -26,6 +29,8 @@ def resources() -> dg.Definitions:
     return dg.Definitions(
         resources={
             "whycall": WhycallResource(),
-            "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.project_dir)),
+            "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.project_dir),
+                                  # the venv's dbt, also when the venv is not activated (bin/whycall)
+                                  dbt_executable=str(Path(sys.executable).with_name("dbt"))),
         }
     )

@@ -94,7 +94,7 @@ def test_overview_kpis_match_the_warehouse(open_app, warehouse: Path) -> None:
 
     csat, nps, ces, responses = query(
         warehouse,
-        """select avg(case when csat >= 4 then 1.0 else 0.0 end) filter (where csat is not null),
+        """select avg(case when is_satisfied then 1.0 else 0.0 end) filter (where csat is not null),
                   100.0 * (count(*) filter (where nps >= 9) - count(*) filter (where nps <= 6)) / count(nps),
                   avg(ces), count(*)
            from marts.survey_responses where responded_at::date between ? and ? and not is_suspect""",
@@ -151,7 +151,7 @@ def test_period_from_the_url(open_app, warehouse: Path) -> None:
 
 def test_no_change_shown_without_a_full_previous_period(open_app) -> None:
     at = open_app(**{"from": "2026-09-12", "to": "2026-10-01"})
-    assert metric(at, "Contacts").delta is None
+    assert not metric(at, "Contacts").delta
     assert any("does not cover the whole previous period" in c.value for c in at.caption)
 
 
@@ -175,7 +175,7 @@ def test_why_page_breakdown_and_drill(open_app, warehouse: Path) -> None:
     texts = frame_with(at, "Text")
     expected_text = one(
         warehouse,
-        "select max(text) from marts.fct_contacts where reason_code = ? and channel = 'phone' "
+        "select max(text_excerpt) from marts.fct_contacts where reason_code = ? and channel = 'phone' "
         "and direction = 'inbound'",
         [top_reason],
     )
@@ -199,7 +199,7 @@ def test_departments_ranking_uses_own_volume(open_app, warehouse: Path) -> None:
     unwanted = dict(
         query(
             warehouse,
-            """select d.name, sum(s.unwanted_contacts) from marts.department_scorecard s
+            """select d.department_name, sum(s.unwanted_contacts) from marts.department_scorecard s
            join marts.dim_departments d using (department_id)
            where month >= date '2026-10-01' group by 1""",
         )
@@ -222,6 +222,11 @@ def test_department_scorecard_against_target(open_app, warehouse: Path) -> None:
         "and created_at >= timestamp '2026-11-01'",
     )
     assert metric(at, "Alerts recontacted in time").value == f"{recontacted} / 8"
+    csat_percent = one(
+        warehouse,
+        "select csat from marts.department_scorecard where department_id = 'LOGI' and month = date '2026-11-01'",
+    )
+    assert metric(at, "CSAT").value == f"{csat_percent:.1f}%"  # published in %, shown as a share
     owned = frame_with(at, "Share of all unwanted")
     assert owned["Reason"].tolist() == ["Late delivery", "Damaged parcel"]
 
@@ -326,6 +331,27 @@ def test_data_health(open_app, warehouse: Path) -> None:
     assert metric(at, "Checks failed").value == "1"
     assert any("contract is present" in s.value for s in at.success)
     assert len(frame_with(at, "Failing rows")) == 4
+    # The latest run is the one checked last, whatever its id.
+    assert any("Latest run `b07d-latest`: 2 passed, 1 failed" in c.value for c in at.caption)
+
+
+def test_shorter_column_names_are_accepted(open_app, tmp_path: Path) -> None:
+    """name / text / run instead of the dbt project's department_name / text_excerpt / run_id + checked_at,
+    and CSAT from the 1–5 scale when there is no is_satisfied."""
+    path = build_warehouse(tmp_path / "short.duckdb", short_names=True)
+    at = open_app("why", path=path, reason="late_delivery")
+    assert set(frame_with(at, "Text")["Text"]) == {"My parcel has still not arrived, where is it?"}
+    assert "Logistics" in set(frame_with(at, "Recommended move")["Department"])
+    at.switch_page("app_pages/overview.py").run()
+    csat = one(
+        path,
+        "select avg(case when csat >= 4 then 1.0 else 0.0 end) from marts.survey_responses "
+        "where responded_at::date between ? and ? and not is_suspect and csat is not null",
+        [START, END],
+    )
+    assert metric(at, "CSAT").value == f"{csat * 100:.1f}%"
+    at.switch_page("app_pages/data_health.py").run()
+    assert any("Latest run `2026-11-20 05:03:00`" in c.value for c in at.caption)
 
 
 def test_language_switch_in_the_sidebar(open_app) -> None:

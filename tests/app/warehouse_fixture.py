@@ -314,7 +314,20 @@ def _alerts(rng: random.Random, surveys: pd.DataFrame) -> tuple[pd.DataFrame, li
     return pd.DataFrame(alerts), callbacks
 
 
-def build_warehouse(path: Path, *, optional: bool = True, seed: int = 20261120) -> Path:
+# Latest run first by check time; the ids themselves do not sort (as with real run ids).
+QUALITY_RUNS = (("b07d-latest", "2026-11-20 05:03:00"), ("e9a1-older", "2026-11-19 05:02:00"))
+
+
+def build_warehouse(
+    path: Path, *, optional: bool = True, short_names: bool = False, seed: int = 20261120
+) -> Path:
+    """Build the fixture warehouse at ``path``.
+
+    The optional extras use the dbt project's names (``fct_contacts.text_excerpt``,
+    ``dim_departments.department_name``, ``quality_results.run_id`` + ``checked_at``,
+    ``survey_responses.is_satisfied``); ``short_names=True`` uses the shorter ones the app also accepts
+    (``text``, ``name``, ``run``, and no ``is_satisfied``).
+    """
     rng = random.Random(seed)
     raw = _contacts(rng)
     raw["contact_id"] = [f"{SOURCE_OF[ch]}:{n}" for ch, n in zip(raw["channel"], raw["native"])]
@@ -372,7 +385,8 @@ def build_warehouse(path: Path, *, optional: bool = True, seed: int = 20261120) 
                 columns=["reason_code", "label_en", "label_fr", "kind", "department_id"],
             ),
         )
-        text_columns = ", subject::varchar as subject, text::varchar as text" if optional else ""
+        text_name = "text" if short_names else "text_excerpt"
+        text_columns = f", subject::varchar as subject, text::varchar as {text_name}" if optional else ""
         con.execute(f"""
             create table marts.fct_contacts as
             with base as (
@@ -409,12 +423,19 @@ def build_warehouse(path: Path, *, optional: bool = True, seed: int = 20261120) 
                    {text_columns}
             from flagged
         """)
-        con.execute("""
+        # The pipeline of this fixture was configured with a 1–6 CSAT scale: satisfied = 5 or 6, which is
+        # what dbt's is_satisfied says and a fixed "top 2 of 1–5" rule would get wrong.
+        satisfied = (
+            ", case when csat is not null then csat >= 5 end as is_satisfied"
+            if optional and not short_names
+            else ""
+        )
+        con.execute(f"""
             create table marts.survey_responses as
             select response_id::varchar as response_id, contact_id::varchar as contact_id,
                    customer_key::varchar as customer_key, responded_at::timestamp as responded_at,
                    nps::double as nps, csat::double as csat, ces::double as ces, comment::varchar as comment,
-                   is_suspect::boolean as is_suspect
+                   is_suspect::boolean as is_suspect {satisfied}
             from surveys_df
         """)
         con.execute("""
@@ -437,6 +458,7 @@ def build_warehouse(path: Path, *, optional: bool = True, seed: int = 20261120) 
                    count(*) filter (where is_suspect) as suspect_contacts
             from marts.fct_contacts where direction = 'inbound' group by all
         """)
+        # csat in % (0-100) on the scorecard and the driver ranking, as the dbt project publishes it.
         con.execute(f"""
             create table marts.department_scorecard as
             with months as (
@@ -452,7 +474,7 @@ def build_warehouse(path: Path, *, optional: bool = True, seed: int = 20261120) 
                 group by all
             ), s as (
                 select f.department_id, date_trunc('month', f.contact_date)::date as month,
-                       avg(case when r.csat >= 4 then 1.0 else 0.0 end) as csat,
+                       avg(case when r.csat >= 4 then 100.0 else 0.0 end) as csat,
                        100.0 * (count(*) filter (where r.nps >= 9) - count(*) filter (where r.nps <= 6))
                            / count(*) as nps,
                        avg(r.ces) as ces
@@ -485,7 +507,7 @@ def build_warehouse(path: Path, *, optional: bool = True, seed: int = 20261120) 
                 from marts.fct_contacts
                 where direction = 'inbound' and not is_suspect and reason_code is not null group by all
             ), s as (
-                select f.reason_code, avg(case when r.csat >= 4 then 1.0 else 0.0 end) as csat
+                select f.reason_code, avg(case when r.csat >= 4 then 100.0 else 0.0 end) as csat
                 from marts.survey_responses r join marts.fct_contacts f using (contact_id)
                 where not r.is_suspect group by all
             )
@@ -604,19 +626,56 @@ def build_warehouse(path: Path, *, optional: bool = True, seed: int = 20261120) 
                 create table marts.dim_reasons as
                 select reason_code, label_en, label_fr, kind, department_id from reasons_df
             """)
+            name = "name" if short_names else "department_name"
             con.execute(
-                "create table marts.dim_departments as "
-                "select department_id, name, manager from departments_df"
+                f"create table marts.dim_departments as select department_id, name as {name}, manager "
+                "from departments_df"
             )
-            con.execute("""
+            # dbt names: opaque run ids ordered by checked_at; short names: the run is its (sortable) time.
+            (latest, latest_at), (older, older_at) = QUALITY_RUNS
+            if short_names:
+                latest, older = latest_at, older_at
+            rows = [
+                (older, "contacts_unique", "fct_contacts", "block", True, 0, None, older_at),
+                (latest, "contacts_unique", "fct_contacts", "block", True, 0, None, latest_at),
+                (
+                    latest,
+                    "reason_known",
+                    "fct_contacts",
+                    "warn",
+                    False,
+                    84,
+                    "reason_code null on 84 contacts",
+                    latest_at,
+                ),
+                (latest, "csat_in_scale", "survey_responses", "block", True, 0, None, latest_at),
+            ]
+            con.register(
+                "quality_df",
+                pd.DataFrame(
+                    rows,
+                    columns=[
+                        "run",
+                        "check",
+                        "asset",
+                        "severity",
+                        "passed",
+                        "failing_rows",
+                        "details",
+                        "checked_at",
+                    ],
+                ),
+            )
+            if short_names:
+                columns = "run::varchar as run"
+            else:
+                columns = "run::varchar as run_id, checked_at::timestamp as checked_at"
+            con.execute(f"""
                 create table marts.quality_results as
-                select * from (values
-                    ('2026-11-20T05:03', 'contacts_unique', 'fct_contacts', 'blocking', true, 0, null),
-                    ('2026-11-20T05:03', 'reason_known', 'fct_contacts', 'warning', false, 84,
-                     'reason_code null on 84 contacts'),
-                    ('2026-11-20T05:03', 'csat_in_scale', 'survey_responses', 'blocking', true, 0, null),
-                    ('2026-11-19T05:02', 'contacts_unique', 'fct_contacts', 'blocking', true, 0, null)
-                ) t(run, "check", asset, severity, passed, failing_rows, details)
+                select {columns}, "check"::varchar as "check", asset::varchar as asset,
+                       severity::varchar as severity, passed::boolean as passed,
+                       failing_rows::bigint as failing_rows, details::varchar as details
+                from quality_df
             """)
     finally:
         con.close()

@@ -130,14 +130,31 @@ def change_by_reason(changes: pd.DataFrame, lang: str) -> go.Figure:
 
 
 def pareto(breakdown: pd.DataFrame, lang: str) -> go.Figure:
-    """Bars of unwanted and value contacts per reason, biggest first, with the cumulative share line."""
+    """Bars of unwanted and value contacts per reason, biggest first, with the cumulative share line.
+
+    ``kind`` tells value reasons from the unclassified ones: contacts no rule classified are neither value
+    nor irritant, and are drawn grey.
+    """
     ordered = breakdown.sort_values(["contacts", "label"], ascending=[False, True])
     cumulative = ordered["contacts"].cumsum() / max(ordered["contacts"].sum(), 1) * 100
+    is_value = ordered["kind"].eq("value")
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_bar(
         x=ordered["label"], y=ordered["unwanted"], name=t("unwanted_contacts", lang), marker_color=UNWANTED
     )
-    fig.add_bar(x=ordered["label"], y=ordered["value"], name=t("value_contacts", lang), marker_color=VALUE)
+    fig.add_bar(
+        x=ordered["label"],
+        y=ordered["value"].where(is_value, 0),
+        name=t("value_contacts", lang),
+        marker_color=VALUE,
+    )
+    if (~is_value & ordered["value"].gt(0)).any():
+        fig.add_bar(
+            x=ordered["label"],
+            y=ordered["value"].where(~is_value, 0),
+            name=t("unclassified_contacts", lang),
+            marker_color=NEUTRAL,
+        )
     fig.add_scatter(
         x=ordered["label"],
         y=cumulative,

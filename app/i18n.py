@@ -107,6 +107,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "contacts": ("Contacts", "Contacts"),
     "unwanted_contacts": ("Unwanted contacts", "Contacts évitables"),
     "value_contacts": ("Value contacts", "Contacts à valeur"),
+    "unclassified_contacts": ("Unclassified contacts", "Contacts non classés"),
     "unwanted_share": ("Unwanted share", "Part évitable"),
     "unwanted_cost": ("Cost of unwanted contacts", "Coût des contacts évitables"),
     "repeat_rate": ("Repeat rate", "Taux de recontact"),

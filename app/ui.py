@@ -129,6 +129,8 @@ def kpi(
     arrow: bool = True,
 ) -> None:
     """A KPI tile. ``arrow=False`` for a delta that is context ("34 / 57"), not a change."""
+    if delta is not None and delta.startswith("±"):  # no change: neither good nor bad
+        arrow = False
     container.metric(
         label,
         value,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import threading
 import time
 from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
@@ -46,18 +47,30 @@ class WarehouseBusy(RuntimeError):
     pass
 
 
+_LOCK_HOLDERS: dict[Path, int] = {}  # lock file -> id of the thread of this process holding it
+
+
 @contextmanager
 def writer_lock(settings: Settings):
-    """One writer at a time on the state database, across processes."""
+    """One writer at a time on the state database, across processes.
+
+    Re-entrant in the thread holding it: `whycall run` takes it around the run and the run's
+    WhycallResource takes it again (that second take is what guards runs launched by `dagster dev`).
+    """
+    if _LOCK_HOLDERS.get(settings.lock_file) == threading.get_ident():
+        yield
+        return
     settings.lock_file.parent.mkdir(parents=True, exist_ok=True)
     with open(settings.lock_file, "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise WarehouseBusy(f"another whycall run is writing {settings.state_db}; try again when it ends") from None
+        _LOCK_HOLDERS[settings.lock_file] = threading.get_ident()
         try:
             yield
         finally:
+            _LOCK_HOLDERS.pop(settings.lock_file, None)
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
@@ -109,6 +122,11 @@ def run_pipeline(full_refresh: bool = False, date: dt.date | None = None) -> Run
         elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
             if event.asset_key == dg.AssetKey(["warehouse"]):
                 outcome.published = True
+    if not result.success and not outcome.failures:
+        # a failure outside any step (resource initialisation, run config): say what Dagster said
+        for event in result.all_events:
+            if event.is_failure or event.event_type == dg.DagsterEventType.RUN_FAILURE:
+                outcome.failures.append(event.message or event.event_type_value)
     if outcome.failures and outcome.success:
         # a failed blocking check stops downstream steps; make sure it is never reported as success
         outcome.success = not any(f.startswith("check ") for f in outcome.failures) and outcome.published

@@ -86,6 +86,29 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return run_bench(contacts=args.contacts, workdir=args.workdir)
 
 
+def cmd_pull(args: argparse.Namespace) -> int:
+    """Pull Zendesk ticket / Talk call export pages into the landing zone (credentials from the env)."""
+    from orchestration.lib import zendesk_api as zd
+
+    landing = get_settings(landing_dir=args.landing).landing_dir
+    try:
+        streams = [s.strip() for s in args.streams.split(",") if s.strip()]
+        summary = zd.pull_zendesk(landing, **zd.credentials_from_env(), start_time=args.start_time,
+                                  streams=streams, max_pages=args.max_pages, restart=args.restart,
+                                  progress=print)
+    except zd.ZendeskConfigError as exc:
+        print(f"whycall pull: {exc}", file=sys.stderr)
+        return 2
+    except zd.ZendeskAPIError as exc:
+        for line in exc.summary.lines() if exc.summary else []:
+            print(line)
+        print(f"whycall pull: {exc}", file=sys.stderr)
+        return 1
+    for line in summary.lines():
+        print(line)
+    return 0
+
+
 def _date(value: str):
     import datetime as dt
 
@@ -132,6 +155,17 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--contacts", type=int, default=1_000_000)
     b.add_argument("--workdir", default=None, help="where to generate and build (default a temp dir)")
     b.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("pull", help="pull export pages from a vendor API into the landing zone")
+    p.add_argument("vendor", choices=["zendesk"], help="zendesk: tickets + Talk calls; credentials from "
+                   "ZENDESK_SUBDOMAIN (or ZENDESK_BASE_URL), ZENDESK_EMAIL, ZENDESK_API_TOKEN")
+    p.add_argument("--landing", help="landing directory (default $WHYCALL_LANDING_DIR or ./data/landing)")
+    p.add_argument("--start-time", default=None, help="first pull only: epoch seconds or YYYY-MM-DD (UTC); "
+                   "default 0 = whole history; later pulls resume from the saved cursor")
+    p.add_argument("--streams", default="tickets,calls", help="comma-separated: tickets,calls")
+    p.add_argument("--max-pages", type=int, default=None, help="stop each stream after N pages (resumable)")
+    p.add_argument("--restart", action="store_true", help="ignore the saved cursor and start at --start-time")
+    p.set_defaults(func=cmd_pull)
     return parser
 
 

@@ -19,6 +19,7 @@ if breakdown.empty:
     ui.empty(ctx.t("no_data"))
     st.stop()
 breakdown["label"] = breakdown["reason_code"].map(ctx.labels.reason)
+breakdown["kind"] = breakdown["reason_code"].map(ctx.labels.kinds)
 
 ui.show_chart(charts.pareto(breakdown, ctx.lang))
 

@@ -2,12 +2,14 @@
 
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration.defs.transform.project import dbt_project
+from orchestration.runner import writer_lock
 from orchestration.settings import Settings, get_settings
 
 
@@ -22,6 +24,13 @@ class WhycallResource(dg.ConfigurableResource):
 
     def settings(self) -> Settings:
         return get_settings(self.landing_dir or None, self.warehouse or None)
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext):
+        # Every step that writes the state db uses this resource, initialised once per run by the
+        # in-process executor: the writer lock is held for the whole run, from `dagster dev` too.
+        with writer_lock(self.settings()):
+            yield self
 
 
 @dg.definitions

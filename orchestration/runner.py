@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
+from orchestration.lib.config import load_config
+from orchestration.lib.records import InputError
 from orchestration.settings import Settings, get_settings
 
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -29,7 +31,8 @@ class RunOutcome:
     log_path: Path | None = None
 
     def summary(self) -> str:
-        lines = [f"{'OK' if self.success else 'FAILED'} in {self.seconds:.1f}s (run {self.run_id[:8]})"]
+        run = f" (run {self.run_id[:8]})" if self.run_id else ""
+        lines = [f"{'OK' if self.success else 'FAILED'} in {self.seconds:.1f}s{run}"]
         lines += [f"  failure: {f}" for f in self.failures]
         lines += [f"  warning: {w}" for w in self.warnings]
         if self.published:
@@ -89,6 +92,10 @@ def run_pipeline(full_refresh: bool = False, date: dt.date | None = None) -> Run
     if not settings.landing_dir.is_dir():
         return RunOutcome(False, settings, 0.0, failures=[
             f"landing directory {settings.landing_dir} does not exist: pass --landing DIR or run `whycall generate`"])
+    try:  # a whycall.yml mistake is reported before Dagster even starts
+        load_config(settings.landing_dir)
+    except InputError as error:
+        return RunOutcome(False, settings, time.monotonic() - started, failures=[str(error)])
     run_config = dict(QUIET_LOGS)
     dbt_config = {"full_refresh": full_refresh}
     if date is not None:
@@ -110,6 +117,8 @@ def run_pipeline(full_refresh: bool = False, date: dt.date | None = None) -> Run
             while error is not None and error.cause is not None:
                 error = error.cause
             message = error.message.strip() if error else "unknown error"
+            if error is not None and error.cls_name in {"Failure", "InputError"}:
+                message = message.split(f"{error.cls_name}: ", 1)[-1]  # the text is the message
             outcome.failures.append(f"{event.step_key}: {message}")
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             data = event.event_specific_data

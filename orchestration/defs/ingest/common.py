@@ -10,6 +10,7 @@ from orchestration.lib.config import load_config
 from orchestration.lib.loader import FileAudit, connect_state, load_files
 from orchestration.lib.parsers import discover_files, parse_file
 from orchestration.lib.progress import report
+from orchestration.lib.records import InputError
 
 INGEST_RETRY = dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL)
 
@@ -24,7 +25,10 @@ def ingest_files(
     replace_previous: bool = False,
 ) -> list[FileAudit]:
     settings = whycall.settings()
-    config = load_config(settings.landing_dir)
+    try:
+        config = load_config(settings.landing_dir)
+    except InputError as error:
+        raise dg.Failure(description=str(error), allow_retries=False) from None
     con = connect_state(settings.state_db)
     try:
         audits = list(
@@ -40,6 +44,9 @@ def ingest_files(
                 progress=lambda msg: report(context, msg),
             )
         )
+    except InputError as error:
+        # bad input is not transient: say what to fix, do not retry
+        raise dg.Failure(description=str(error), allow_retries=False) from None
     finally:
         con.close()
     return audits

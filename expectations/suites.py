@@ -31,10 +31,13 @@ from orchestration.lib.raw_schema import CONTACT_FIELDS, REFERENCE_FIELDS, SURVE
 HELPER_PREFIX = "__wc_"
 PERIOD_REGEX = r"^\d{4}-(?:0[1-9]|1[0-2])$"
 
+# Free text is not validated and not handed to the runner (most of the bytes of a batch).
+FREE_TEXT = frozenset({"text", "subject", "tags", "comment"})
+
 REQUIRED_COLUMNS: dict[str, list[str]] = {
-    "tickets": [name for name, _ in CONTACT_FIELDS],
-    "calls": [name for name, _ in CONTACT_FIELDS],
-    "surveys": [name for name, _ in SURVEY_FIELDS],
+    "tickets": [name for name, _ in CONTACT_FIELDS if name not in FREE_TEXT],
+    "calls": [name for name, _ in CONTACT_FIELDS if name not in FREE_TEXT],
+    "surveys": [name for name, _ in SURVEY_FIELDS if name not in FREE_TEXT],
     **{batch: [name for name, _ in fields] for batch, fields in REFERENCE_FIELDS.items()},
 }
 

@@ -7,8 +7,8 @@ import fcntl
 import threading
 import time
 from contextlib import contextmanager, redirect_stdout
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import dagster as dg
 
@@ -107,7 +107,9 @@ def run_pipeline(full_refresh: bool = False, date: dt.date | None = None) -> Run
         # dbt's own console output goes to the log file; progress lines go to the terminal
         job = load_definitions().resolve_job_def("whycall_pipeline")
         with _instance() as instance:
-            result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+            tags = {"whycall/date": date.isoformat()} if date else None
+            result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False,
+                                            tags=tags)
     outcome = RunOutcome(result.success, settings, time.monotonic() - started, run_id=result.run_id,
                          log_path=log_path)
     for event in result.all_events:
@@ -128,9 +130,9 @@ def run_pipeline(full_refresh: bool = False, date: dt.date | None = None) -> Run
                 if desc is not None:
                     text += f": {desc.value}"
                 (outcome.failures if data.severity == dg.AssetCheckSeverity.ERROR else outcome.warnings).append(text)
-        elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
-            if event.asset_key == dg.AssetKey(["warehouse"]):
-                outcome.published = True
+        elif (event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
+              and event.asset_key == dg.AssetKey(["warehouse"])):
+            outcome.published = True
     if not result.success and not outcome.failures:
         # a failure outside any step (resource initialisation, run config): say what Dagster said
         for event in result.all_events:

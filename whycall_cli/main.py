@@ -40,14 +40,17 @@ def _apply_paths(args: argparse.Namespace) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from orchestration.runner import run_pipeline
+    from orchestration.runner import WarehouseBusy, run_pipeline
 
     _apply_paths(args)
     _progress_logging()
-    value, is_demo = salt()
-    if is_demo:
+    if salt()[1]:
         print("warning: WHYCALL_SALT is not set; customer keys use the public demo salt", file=sys.stderr)
-    outcome = run_pipeline(full_refresh=args.full_refresh, date=args.date)
+    try:
+        outcome = run_pipeline(full_refresh=args.full_refresh, date=args.date)
+    except WarehouseBusy as busy:
+        print(f"FAILED: {busy}")
+        return 1
     print(outcome.summary())
     return 0 if outcome.success else 1
 
@@ -136,7 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--warehouse", help="published DuckDB file (default $WHYCALL_WAREHOUSE or "
                    "./data/warehouse/whycall.duckdb)")
     r.add_argument("--full-refresh", action="store_true", help="rebuild every dbt model from scratch")
-    r.add_argument("--date", type=_date, default=None, help="business day to (re)build, YYYY-MM-DD")
+    r.add_argument("--date", type=_date, default=None, help="the business day this run is for (YYYY-MM-DD): the volume check judges that day; "
+                   "the marts are always rebuilt whole, so any range of landed days is covered")
     r.set_defaults(func=cmd_run)
 
     a = sub.add_parser("app", help="serve the Streamlit dashboards on the published warehouse")

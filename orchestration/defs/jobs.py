@@ -7,6 +7,8 @@ whycall_pipeline = dg.define_asset_job(
     selection=dg.AssetSelection.all(),
     description="ingest → checks → dbt build → publish",
     executor_def=dg.in_process_executor,
+    # queued one at a time by the instance's tag_concurrency_limits (docs/operations.md)
+    tags={"whycall/pool": "whycall_warehouse"},
 )
 
 

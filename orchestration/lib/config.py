@@ -35,7 +35,6 @@ from typing import Any
 import yaml
 
 from expectations.params import QUALITY_KEYS
-
 from orchestration.lib.raw_schema import CONTACT_FIELDS, SURVEY_FIELDS
 from orchestration.lib.records import InputError
 from orchestration.lib.timeparse import check_format, resolve_timezone

@@ -46,7 +46,7 @@ def snapshot(landing: Path, *, now: float | None = None, settle_seconds: float =
             stat = path.stat()
         except OSError:  # removed between the listing and the stat
             continue
-        if settle_seconds and now - stat.st_mtime < settle_seconds:
+        if 0 <= now - stat.st_mtime < settle_seconds:  # a future mtime (clock skew) must not wait forever
             continue
         found[relative.as_posix()] = (stat.st_size, stat.st_mtime_ns)
     return found

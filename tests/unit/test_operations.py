@@ -78,6 +78,8 @@ def test_files_still_being_written_wait(landing):
     assert "tickets/arriving.json" not in snap
     later = landing_watch.snapshot(landing, now=now + 60, settle_seconds=30)
     assert landing_watch.changed_files(snap, later) == ["tickets/arriving.json"]
+    _write(landing / "calls" / "from_the_future.json", "{}", mtime=now + 3600)  # clock skew: not held back
+    assert "calls/from_the_future.json" in landing_watch.snapshot(landing, now=now, settle_seconds=30)
 
 
 def test_cursor_round_trip_and_run_key(landing):

@@ -7,6 +7,7 @@ from orchestration.defs.resources import WhycallResource
 from orchestration.lib.progress import report
 from orchestration.lib.raw_schema import REFERENCE_FIELDS
 
+
 def _reference_specs() -> list[dg.AssetSpec]:
     # built in a function: a module-level list of specs would be collected as separate assets
     return [

@@ -902,6 +902,17 @@ def load_summary() -> pd.DataFrame:
     )
 
 
+def classification_shares() -> pd.DataFrame:
+    """How contact reasons were found (field, map, keywords, none): share of inbound contacts."""
+    return _query(
+        """
+        select reason_method, count(*) as contacts, count(*) * 1.0 / sum(count(*)) over () as share
+        from marts.fct_contacts where coalesce(lower(direction), 'inbound') = 'inbound'
+        group by reason_method order by contacts desc
+        """
+    )
+
+
 def load_files(limit: int = 200) -> pd.DataFrame:
     return _query(
         """

@@ -442,6 +442,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "transfers": ("Transfers", "Transferts"),
     "reopens": ("Reopens", "Réouvertures"),
     # data health
+    "classification_title": ("How reasons were found", "Comment les motifs ont été trouvés"),
+    "classification_caption": (
+        "Inbound contacts by classification method: explicit field, reason map, keywords, or none.",
+        "Contacts entrants par méthode : champ explicite, table de correspondance, mots-clés, ou aucun.",
+    ),
+    "share": ("Share", "Part"),
     "health_caption": (
         "What was loaded, what was rejected and which checks passed.",
         "Ce qui a été chargé, ce qui a été rejeté et quels contrôles sont passés.",

@@ -64,7 +64,7 @@ def cmd_app(args: argparse.Namespace) -> int:
     env = {**os.environ, "WHYCALL_WAREHOUSE": str(settings.warehouse)}
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
            "--server.address", args.address, "--server.headless", "true",
-           "--browser.gatherUsageStats", "false"]
+           "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
     print(f"whycall dashboards on http://{args.address}:{args.port} (warehouse {settings.warehouse})")
     return subprocess.call(cmd, env=env)
 

@@ -24,6 +24,16 @@ if gaps:
 else:
     st.success(ctx.t("contract_ok"), icon=":material/check_circle:")
 
+st.subheader(ctx.t("classification_title"))
+st.caption(ctx.t("classification_caption"))
+methods = data.classification_shares()
+if methods.empty:
+    ui.empty(ctx.t("no_loads"))
+else:
+    cols = st.columns(len(methods))
+    for col, row in zip(cols, methods.itertuples(), strict=True):
+        ui.kpi(col, str(row.reason_method), ctx.pct(row.share))
+
 st.subheader(ctx.t("load_audit_title"))
 loads = data.load_summary()
 if loads.empty:

@@ -333,6 +333,11 @@ def test_data_health(open_app, warehouse: Path) -> None:
     assert len(frame_with(at, "Failing rows")) == 4
     # The latest run is the one checked last, whatever its id.
     assert any("Latest run `b07d-latest`: 2 passed, 1 failed" in c.value for c in at.caption)
+    # share of inbound contacts per classification method, computed here with plain SQL
+    (method, share), = query(warehouse, "select reason_method, count(*) * 1.0 / sum(count(*)) over () from "
+                                        "marts.fct_contacts where coalesce(direction, 'inbound') = 'inbound' "
+                                        "group by 1 order by 2 desc limit 1")
+    assert metric(at, method).value == f"{share * 100:.1f}%"
 
 
 def test_shorter_column_names_are_accepted(open_app, tmp_path: Path) -> None:

@@ -20,6 +20,9 @@ from orchestration.lib.hashing import sha256_file
 from orchestration.lib.records import Chunk
 
 MAX_RAW_CHARS = 10_000  # a reject keeps the start of the record, not a 10 MB text field
+# Rows are handed to DuckDB a row group at a time: big appends inside a transaction are then written
+# to disk as they come instead of being held in memory until COMMIT (a 5M-row file stays small).
+FLUSH_ROWS = 122_880
 
 
 @dataclass(frozen=True)
@@ -116,36 +119,67 @@ def load_file(
         return audit
 
     extra = {"_file": relname, "_sha256": sha, "_loaded_at": loaded_at}
-    loaded = rejected = 0
-    con.execute("BEGIN TRANSACTION")
-    try:
-        if replace_previous:
+    if replace_previous:
+        # reference files are small: one transaction, so a bad new version keeps the old one
+        con.execute("BEGIN TRANSACTION")
+        try:
             con.execute(f"DELETE FROM raw.{table} WHERE _file = ?", [relname])
-        for chunk in chunks(path):
-            _insert(con, table, _arrow_rows(table, chunk.rows, extra))
-            # events folded into a later version (CSV group_by) are loaded records, resolved later,
-            # like superseded Zendesk versions (CONTRACT §4): they count, they are not rejects
-            loaded += len(chunk.rows) + chunk.superseded
-            if chunk.rejects:
-                reject_rows = [
-                    {
-                        "run_id": run_id,
-                        "source": source,
-                        "file": relname,
-                        "line": r.line,
-                        "reason": r.reason,
-                        "raw": (r.raw or "")[:MAX_RAW_CHARS],
-                    }
-                    for r in chunk.rejects
-                ]
-                _insert(con, "rejects", _arrow_rows("rejects", reject_rows, {}))
-                rejected += len(chunk.rejects)
-        audit = FileAudit(source, relname, sha, "loaded", loaded + rejected, loaded, rejected)
-        _insert(con, "load_audit", _audit_table(run_id, audit, loaded_at))
-        con.execute("COMMIT")
+            audit = _append_file(con, run_id, source, table, path, relname, sha, chunks, extra)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return audit
+    # Event files can be gigabytes: appended a row group at a time outside one big transaction
+    # (DuckDB would hold it all in memory until COMMIT). The audit row, written last, is what marks
+    # the file loaded; rows of an attempt that failed or was killed carry the file's sha256 and no
+    # audit row, and are removed before (and after) loading, so nothing is ever counted twice.
+    _remove_attempt(con, table, relname, sha)
+    try:
+        return _append_file(con, run_id, source, table, path, relname, sha, chunks, extra)
     except BaseException:
-        con.execute("ROLLBACK")
+        _remove_attempt(con, table, relname, sha)
         raise
+
+
+def _remove_attempt(con: duckdb.DuckDBPyConnection, table: str, relname: str, sha: str) -> None:
+    con.execute(f"DELETE FROM raw.{table} WHERE _sha256 = ?", [sha])
+    con.execute("DELETE FROM raw.rejects WHERE file = ? AND run_id NOT IN "
+                "(SELECT run_id FROM raw.load_audit WHERE file = ?)", [relname, relname])
+
+
+def _append_file(con, run_id, source, table, path, relname, sha, chunks, extra) -> FileAudit:
+    loaded = rejected = 0
+    pending: list[pa.Table] = []
+    pending_rows = 0
+    for chunk in chunks(path):
+        batch = _arrow_rows(table, chunk.rows, extra)
+        pending.append(batch)
+        pending_rows += batch.num_rows
+        if pending_rows >= FLUSH_ROWS:
+            _insert(con, table, pa.concat_tables(pending))
+            pending, pending_rows = [], 0
+        # events folded into a later version (CSV group_by) are loaded records, resolved later,
+        # like superseded Zendesk versions (CONTRACT §4): they count, they are not rejects
+        loaded += len(chunk.rows) + chunk.superseded
+        if chunk.rejects:
+            reject_rows = [
+                {
+                    "run_id": run_id,
+                    "source": source,
+                    "file": relname,
+                    "line": r.line,
+                    "reason": r.reason,
+                    "raw": (r.raw or "")[:MAX_RAW_CHARS],
+                }
+                for r in chunk.rejects
+            ]
+            _insert(con, "rejects", _arrow_rows("rejects", reject_rows, {}))
+            rejected += len(chunk.rejects)
+    if pending:
+        _insert(con, table, pa.concat_tables(pending))
+    audit = FileAudit(source, relname, sha, "loaded", loaded + rejected, loaded, rejected)
+    _insert(con, "load_audit", _audit_table(run_id, audit, extra["_loaded_at"]))
     return audit
 
 

@@ -95,3 +95,18 @@ def test_publish_is_atomic_and_keeps_only_marts(tmp_path):
     assert fresh.execute("select count(*) from information_schema.tables where table_schema='raw'").fetchone()[0] == 0
     fresh.close()
     assert not list(wh.parent.glob(".*.tmp"))
+
+
+def test_rows_of_a_killed_attempt_are_removed_before_reloading(tmp_path):
+    """A process killed mid-file leaves rows with the file's sha256 and no audit row: never counted twice."""
+    con = connect_state(tmp_path / "state.duckdb")
+    f = tmp_path / "a.txt"
+    f.write_text("1\n2\nbad\n")
+    from orchestration.lib.hashing import sha256_file
+
+    con.execute("insert into raw.tickets (native_id, _sha256, _file) values ('1', ?, 'a.txt')", [sha256_file(f)])
+    con.execute("insert into raw.rejects (run_id, file, line) values ('killed-run', 'a.txt', 3)")
+    audit = _load(con, f)
+    assert (audit.rows_loaded, audit.rows_rejected) == (2, 1)
+    assert con.execute("select count(*) from raw.tickets").fetchone()[0] == 2
+    assert con.execute("select list(run_id) from raw.rejects").fetchone()[0] == ["r1"]

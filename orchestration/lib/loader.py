@@ -8,6 +8,7 @@ duplicate and not read again; every record read is either a raw row or a reject.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,8 @@ class FileAudit:
 def connect_state(path: Path) -> duckdb.DuckDBPyConnection:
     """Open the state database and make sure the raw schema exists."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    # the same bounded buffer pool as dbt's connection (dbt_project/profiles.yml)
+    con = duckdb.connect(str(path), config={"memory_limit": os.environ.get("WHYCALL_DUCKDB_MEMORY", "3GB")})
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     for table in raw_schema.TABLES:
         con.execute(raw_schema.create_table_sql(table))

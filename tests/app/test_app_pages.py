@@ -63,6 +63,27 @@ def contact_totals(warehouse: Path, start: dt.date, end: dt.date, suspects: bool
     )[0]
 
 
+def test_every_page_runs_in_french_with_french_numbers(open_app, warehouse: Path) -> None:
+    at = open_app(lang="fr")
+    titles = {}
+    for page in PAGES:
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        titles[page] = at.title[0].value
+    assert titles == {
+        "overview": "Vue d'ensemble",
+        "why": "Pourquoi nous contacte-t-on ?",
+        "departments": "Départements",
+        "incidents": "Incidents",
+        "actions": "Actions",
+        "closed_loop": "Boucle de rappel",
+        "explorer": "Explorateur de contacts",
+        "data_health": "Santé des données",
+    }
+    # the last page shown (data health) formats its numbers the French way, computed here independently
+    assert metric(at, "Lignes lues").value == fr(one(warehouse, "select sum(rows_read) from marts.load_audit"))
+
+
 def test_every_page_runs_and_has_its_title(open_app) -> None:
     at = open_app()
     titles = {}

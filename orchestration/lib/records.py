@@ -23,6 +23,14 @@ class Chunk:
     # loaded, like superseded Zendesk versions (CONTRACT §4), so rows_read = loaded + rejected holds.
     superseded: int = 0
 
+    @property
+    def full(self) -> bool:
+        """Time to hand the chunk over: parsers yield at CHUNK_SIZE records to bound memory."""
+        return len(self.rows) + len(self.rejects) >= CHUNK_SIZE
+
+    def __bool__(self) -> bool:
+        return bool(self.rows or self.rejects or self.superseded)
+
 
 class InputError(Exception):
     """A whole file or profile cannot be read. The message names the file, the key and the fix."""

@@ -33,7 +33,7 @@ from orchestration.lib.parsers._common import (
 from orchestration.lib.parsers._csvio import UnreadableRecord, header_names, iter_records, raw_record
 from orchestration.lib.parsers.scores import score_converter
 from orchestration.lib.raw_schema import CONTACT_FIELDS, SURVEY_FIELDS
-from orchestration.lib.records import CHUNK_SIZE, Chunk, Reject
+from orchestration.lib.records import Chunk, Reject
 from orchestration.lib.timeparse import TimestampError, TimestampParser
 
 SOURCE_SYSTEMS = {"tickets": "csv", "calls": "cdr", "surveys": "csv"}
@@ -256,16 +256,16 @@ def parse(path: Path, profile: SourceProfile, config: WhycallConfig) -> Iterator
                         superseded += 1
                     if kept is None or latest >= kept[0]:
                         groups[key_value] = (latest, out)
-        if len(chunk.rows) + len(chunk.rejects) >= CHUNK_SIZE:
+        if chunk.full:
             yield chunk
             chunk = Chunk()
 
     if groups:
         for _, out in groups.values():
             chunk.rows.append(out)
-            if len(chunk.rows) + len(chunk.rejects) >= CHUNK_SIZE:
+            if chunk.full:
                 yield chunk
                 chunk = Chunk()
     chunk.superseded = superseded
-    if chunk.rows or chunk.rejects or chunk.superseded:
+    if chunk:
         yield chunk

@@ -34,7 +34,7 @@ from orchestration.lib.parsers._common import (
 )
 from orchestration.lib.parsers._csvio import UnreadableRecord, header_names, iter_records, raw_record
 from orchestration.lib.parsers.scores import score_converter
-from orchestration.lib.records import CHUNK_SIZE, Chunk, Reject
+from orchestration.lib.records import Chunk, Reject
 from orchestration.lib.timeparse import TimestampError, TimestampParser
 
 SOURCE_SYSTEM = "qualtrics"
@@ -220,8 +220,8 @@ def parse(path: Path, profile: SourceProfile, config: WhycallConfig) -> Iterator
             else:
                 out["_record"] = number
                 chunk.rows.append(out)
-        if len(chunk.rows) + len(chunk.rejects) >= CHUNK_SIZE:
+        if chunk.full:
             yield chunk
             chunk = Chunk()
-    if chunk.rows or chunk.rejects:
+    if chunk:
         yield chunk

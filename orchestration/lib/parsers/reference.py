@@ -18,7 +18,7 @@ from orchestration.lib.config import SOURCES, WhycallConfig, suggest
 from orchestration.lib.parsers._common import RecordError, file_error, short, to_float
 from orchestration.lib.parsers._csvio import UnreadableRecord, header_names, iter_records, raw_record
 from orchestration.lib.raw_schema import REFERENCE_FIELDS
-from orchestration.lib.records import CHUNK_SIZE, Chunk, Reject
+from orchestration.lib.records import Chunk, Reject
 from orchestration.lib.timeparse import TimestampError, TimestampParser, parse_date
 
 OPTIONAL_COLUMNS = {"departments": {"parent_id", "volume_measure"}}
@@ -178,8 +178,8 @@ def parse(path: Path, name: str, config: WhycallConfig) -> Iterator[Chunk]:
             else:
                 row["_record"] = number
                 chunk.rows.append(row)
-        if len(chunk.rows) + len(chunk.rejects) >= CHUNK_SIZE:
+        if chunk.full:
             yield chunk
             chunk = Chunk()
-    if chunk.rows or chunk.rejects:
+    if chunk:
         yield chunk

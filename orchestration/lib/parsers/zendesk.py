@@ -34,7 +34,7 @@ from orchestration.lib.parsers._common import (
     to_int,
     to_str,
 )
-from orchestration.lib.records import CHUNK_SIZE, Chunk, Reject
+from orchestration.lib.records import Chunk, Reject
 from orchestration.lib.timeparse import TimestampError, TimestampParser
 
 SOURCE_SYSTEM = "zendesk"
@@ -111,10 +111,10 @@ def parse(path: Path, profile: SourceProfile, config: WhycallConfig) -> Iterator
         else:
             row["_record"] = index
             chunk.rows.append(row)
-        if len(chunk.rows) + len(chunk.rejects) >= CHUNK_SIZE:
+        if chunk.full:
             yield chunk
             chunk = Chunk()
-    if chunk.rows or chunk.rejects:
+    if chunk:
         yield chunk
 
 

@@ -28,6 +28,17 @@ select
     cast(enriched.episode_sequence as integer) as episode_sequence,
     cast(enriched.transfers as integer) as transfers,
     cast(enriched.reopens as integer) as reopens,
+    cast(enriched.replies as integer) as replies,
+    cast(enriched.first_reply_minutes as double) as first_reply_minutes,
+    cast(enriched.full_resolution_minutes as double) as full_resolution_minutes,
+    -- one touch: settled in the contact itself, no transfer, no reopen, at most one agent reply
+    -- (unknown counts are not held against it: a call without ticket metrics is one touch unless transferred)
+    cast(
+        coalesce(enriched.transfers, 0) = 0
+        and coalesce(enriched.reopens, 0) = 0
+        and coalesce(enriched.replies, 1) <= 1
+        as boolean
+    ) as is_one_touch,
     cast(enriched.handle_seconds as double) as handle_seconds,
     cast(enriched.handle_is_default as boolean) as handle_is_default,
     cast(enriched.cost as double) as cost,

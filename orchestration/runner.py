@@ -138,9 +138,7 @@ def run_pipeline(full_refresh: bool = False, date: dt.date | None = None) -> Run
         for event in result.all_events:
             if event.is_failure or event.event_type == dg.DagsterEventType.RUN_FAILURE:
                 outcome.failures.append(event.message or event.event_type_value)
-    if outcome.failures and outcome.success:
-        # a failed blocking check stops downstream steps; make sure it is never reported as success
-        outcome.success = not any(f.startswith("check ") for f in outcome.failures) and outcome.published
-    if not outcome.published:
-        outcome.success = False
+    # success means published, with no failed blocking check (those stop downstream steps, not the run)
+    blocked = any(f.startswith("check ") for f in outcome.failures)
+    outcome.success = result.success and outcome.published and not blocked
     return outcome

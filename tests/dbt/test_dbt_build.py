@@ -21,6 +21,8 @@ import duckdb
 import pytest
 from seed_raw import seed
 
+from orchestration.lib.config import build_config
+
 pytestmark = pytest.mark.timeout(300)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,26 +30,9 @@ DBT_DIR = ROOT / "dbt_project"
 SHARED = ROOT / ".." / "shared"
 SALT = "test-salt"
 
-# whycall.yml defaults (CONTRACT §3), passed like the orchestrator does.
-VARS = {
-    "timezone": "Europe/Brussels",
-    "currency": "EUR",
-    "cost_per_minute": {"phone": 0.90, "chat": 0.70, "email": 0.55, "default": 0.60},
-    "default_handle_minutes": {"email": 6, "web": 6, "chat": 8, "api": 6, "default": 6},
-    "repeat_window_days": 7,
-    "alert": {"csat_max": 2, "nps_max": 6, "ces_max": 3, "recontact_within_hours": 48},
-    "incident_grace_hours": 24,
-    "suspect": {
-        "max_contacts_per_customer_day": 8,
-        "min_text_chars": 3,
-        "identical_text_min_customers": 5,
-        "identical_text_min_chars": 10,
-        "straight_lining": True,
-    },
-    "scales": {"csat": [1, 5], "ces": [1, 7], "ces_high_is_easy": True},
-    "action_weeks": 8,
-    "candidate_threshold": 3.5,
-}
+# whycall.yml defaults (CONTRACT §3), passed exactly as the orchestrator does: the config's own dbt_vars()
+# (tests/unit/test_config.py pins those defaults literally).
+VARS = build_config({}).dbt_vars()
 
 
 def customer_key(customer_ref: str) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.defs.partitions import START_ENV, partitions_start, yesterday
 from orchestration.lib.config import load_config
 from orchestration.lib.records import InputError
 from orchestration.settings import Settings, get_settings
@@ -84,7 +85,8 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
 
 
-def run_pipeline(full_refresh: bool = False, date: dt.date | None = None) -> RunOutcome:
+def run_pipeline(full_refresh: bool = False, date: dt.date | None = None, until: dt.date | None = None) -> RunOutcome:
+    """Run whycall_pipeline in this process. ``date`` (to ``until``, a backfill) re-derives those business days."""
     from orchestration.definitions import defs as load_definitions
 
     settings = get_settings()
@@ -93,23 +95,31 @@ def run_pipeline(full_refresh: bool = False, date: dt.date | None = None) -> Run
         return RunOutcome(False, settings, 0.0, failures=[
             f"landing directory {settings.landing_dir} does not exist: pass --landing DIR or run `whycall generate`"])
     try:  # a whycall.yml mistake is reported before Dagster even starts
-        load_config(settings.landing_dir)
+        config = load_config(settings.landing_dir)
     except InputError as error:
         return RunOutcome(False, settings, time.monotonic() - started, failures=[str(error)])
+    # the job is partitioned by business day: a run is for one day (default: yesterday) or a range of days
+    first = date or yesterday(dt.datetime.now(dt.UTC), config.timezone)
+    last = until or first
+    if first < partitions_start():
+        return RunOutcome(False, settings, time.monotonic() - started, failures=[
+            f"--date {first}: business days start on {partitions_start()} ({START_ENV}); set it earlier to "
+            "re-derive older days"])
+    # without --date the volume check judges the latest day in the data, not the default partition
+    tags = {"whycall/date": last.isoformat() if date else "latest"}
+    if first != last:
+        tags.update({"dagster/asset_partition_range_start": first.isoformat(),
+                     "dagster/asset_partition_range_end": last.isoformat()})
     run_config = dict(QUIET_LOGS)
-    dbt_config = {"full_refresh": full_refresh}
-    if date is not None:
-        dbt_config["date"] = date.isoformat()
-    run_config["ops"] = {"whycall_dbt_models": {"config": dbt_config}}
+    run_config["ops"] = {"whycall_dbt_models": {"config": {"full_refresh": full_refresh}}}
     log_path = settings.state_db.parent / "logs" / f"run-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with writer_lock(settings), open(log_path, "w") as log, redirect_stdout(log):
         # dbt's own console output goes to the log file; progress lines go to the terminal
         job = load_definitions().resolve_job_def("whycall_pipeline")
         with _instance() as instance:
-            tags = {"whycall/date": date.isoformat()} if date else None
             result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False,
-                                            tags=tags)
+                                            tags=tags, partition_key=None if first != last else first.isoformat())
     outcome = RunOutcome(result.success, settings, time.monotonic() - started, run_id=result.run_id,
                          log_path=log_path)
     for event in result.all_events:

@@ -47,7 +47,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if salt()[1]:
         print("warning: WHYCALL_SALT is not set; customer keys use the public demo salt", file=sys.stderr)
     try:
-        outcome = run_pipeline(full_refresh=args.full_refresh, date=args.date)
+        first, last = args.date or (None, None)
+        outcome = run_pipeline(full_refresh=args.full_refresh, date=first, until=last)
     except WarehouseBusy as busy:
         print(f"FAILED: {busy}")
         return 1
@@ -121,6 +122,16 @@ def _date(value: str):
         raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-05-31") from None
 
 
+def _days(value: str):
+    """YYYY-MM-DD or FROM..TO (inclusive) → (first, last)."""
+    first, sep, last = value.partition("..")
+    start = _date(first)
+    end = _date(last) if sep else start
+    if end < start:
+        raise argparse.ArgumentTypeError(f"{value!r}: the range ends before it starts; write FROM..TO")
+    return start, end
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="whycall", description="Why do customers contact us? "
                                      "A customer-service analytics warehouse.")
@@ -139,8 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--warehouse", help="published DuckDB file (default $WHYCALL_WAREHOUSE or "
                    "./data/warehouse/whycall.duckdb)")
     r.add_argument("--full-refresh", action="store_true", help="rebuild every dbt model from scratch")
-    r.add_argument("--date", type=_date, default=None, help="the business day this run is for (YYYY-MM-DD): the volume check judges that day; "
-                   "the marts are always rebuilt whole, so any range of landed days is covered")
+    r.add_argument("--date", type=_days, default=None, metavar="YYYY-MM-DD[..YYYY-MM-DD]",
+                   help="the business day (or FROM..TO range, a backfill) this run is for: the contacts of those days "
+                   "are re-derived from the raw records and the volume check judges the last day; without it a run "
+                   "recomputes only what was loaded since the last build")
     r.set_defaults(func=cmd_run)
 
     a = sub.add_parser("app", help="serve the Streamlit dashboards on the published warehouse")

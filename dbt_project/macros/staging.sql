@@ -1,6 +1,6 @@
 {#- Latest version of each contact record (tickets, calls): latest updated_at wins, a deletion wins a tie,
     then the later load / file / record. Deleted records are dropped. -#}
-{% macro latest_contact_versions(relation) -%}
+{% macro latest_contact_versions(relation, only_ids=none) -%}
     select *
     from (
         select
@@ -16,8 +16,21 @@
             ) as version_rank
         from {{ relation }}
         where native_id is not null
+        {%- if only_ids is not none %}
+            and native_id in ({{ only_ids }})
+        {%- endif %}
     ) as versions
     where version_rank = 1 and not coalesce(is_deleted, false)
+{%- endmacro %}
+
+{#- Staged contacts of raw.tickets / raw.calls: latest versions, cleaned columns. only_ids (a query of
+    native ids) restricts the versions read before ranking them: an incremental build reads what changed. -#}
+{% macro staged_contacts(relation, only_ids=none) -%}
+    select
+        {{ contact_columns() }}
+    from (
+        {{ latest_contact_versions(relation, only_ids) }}
+    ) as latest
 {%- endmacro %}
 
 {#- Reference files are snapshots: keep each file's latest load only, then one row per natural key

@@ -359,3 +359,32 @@ def test_definitions_load_with_schedule_sensors_and_job(dbt_manifest, tmp_path, 
     sensor = repo.get_sensor_def("new_landing_files")
     assert sensor.job_name == "whycall_pipeline" and sensor.minimum_interval_seconds == 60
     assert repo.get_sensor_def("run_failure_ops_log").default_status == dg.DefaultSensorStatus.RUNNING
+
+
+def test_daily_schedule_runs_yesterdays_business_day_partition():
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from orchestration.definitions import defs
+    from orchestration.defs.schedules import daily_schedule, yesterday
+
+    # 06:00 in Brussels on 1 March is 05:00 UTC: the partition is the last day of February
+    tick = dt.datetime(2026, 3, 1, 5, 0, tzinfo=ZoneInfo("UTC"))
+    assert yesterday(tick, "Europe/Brussels").isoformat() == "2026-02-28"
+    # 06:00 in Tokyo on 1 March is 21:00 UTC on 28 February: still the last day of February there
+    assert yesterday(dt.datetime(2026, 2, 28, 21, 0, tzinfo=ZoneInfo("UTC")), "Asia/Tokyo").isoformat() == "2026-02-28"
+    schedule = daily_schedule("Europe/Brussels", dg.DefaultScheduleStatus.STOPPED)
+    repository = defs().get_repository_def()
+    with dg.build_schedule_context(scheduled_execution_time=tick, repository_def=repository) as context:
+        requests = list(schedule.evaluate_tick(context).run_requests)
+    assert [r.partition_key for r in requests] == ["2026-02-28"]
+    assert requests[0].tags["whycall/pool"] == "whycall_warehouse"
+
+
+def test_pipeline_job_is_partitioned_by_business_day():
+    from orchestration.definitions import defs
+
+    job = defs().resolve_job_def("whycall_pipeline")
+    partitions = job.partitions_def
+    assert isinstance(partitions, dg.DailyPartitionsDefinition)
+    assert partitions.get_partition_keys()[0] == "2024-01-01"

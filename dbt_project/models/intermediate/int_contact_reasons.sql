@@ -1,3 +1,9 @@
+-- depends_on: {{ ref('int_contact_scope') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where contact_id in ({{ scoped_contacts() }}){% endif %}",
+) }}
 -- The contact's reason, first rule that applies:
 --   field    : a raw reason value that already is a valid reason_code (ticket field, then call wrap-up code)
 --   map      : reason_map of the source family, exact match on the raw value, then on the ticket's tags
@@ -7,6 +13,9 @@
 with contacts as (
     select contact_id, reason_raw, reason_family, call_reason_raw, tags, subject, text
     from {{ ref('int_contacts_unified') }}
+    {%- if is_incremental() %}
+    where contact_id in ({{ scoped_contacts() }})
+    {%- endif %}
 ),
 
 reason_codes as (

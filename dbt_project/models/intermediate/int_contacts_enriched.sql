@@ -1,3 +1,10 @@
+-- depends_on: {{ ref('int_contact_scope') }}
+{{ config(
+    materialized='incremental',
+    unique_key='contact_id',
+    incremental_strategy='delete+insert',
+    post_hook="{% if is_incremental() %}delete from {{ this }} where contact_id in ({{ scoped_contacts() }}) and contact_id not in (select contact_id from {{ ref('int_contacts_unified') }}){% endif %}",
+) }}
 -- Every per-contact fact in one place: reason, owner, incident, repeat, episode, suspect flags, and the
 -- attribution of CONTRACT section 5: department = the incident's department for an incident-linked contact,
 -- else the reason's owner on the contact date; unwanted = unwanted kind or repeat or incident-linked.
@@ -10,6 +17,27 @@ contact_suspects as (
     from {{ ref('int_suspects') }}
     where entity = 'contact'
 )
+{%- if is_incremental() %},
+
+-- contacts whose facts may differ from the stored ones: the build's scope, every contact of its customers (repeat
+-- chains), and contacts whose suspect flags or incident links changed (those rules look across contacts)
+rebuilt as (
+    select contact_id from {{ ref('int_contact_scope') }}
+    union
+    select contact_id from unified where customer_key in ({{ scoped_customers() }})
+    union
+    select coalesce(stored.contact_id, contact_suspects.contact_id)
+    from (select contact_id, suspect_reason from {{ this }} where is_suspect) as stored
+    full outer join contact_suspects on contact_suspects.contact_id = stored.contact_id
+    where stored.suspect_reason is distinct from contact_suspects.suspect_reason
+    union
+    select coalesce(stored.contact_id, links.contact_id)
+    from (select contact_id, incident_id, incident_link from {{ this }} where incident_id is not null) as stored
+    full outer join {{ ref('int_contact_incidents') }} as links on links.contact_id = stored.contact_id
+    where stored.incident_id is distinct from links.incident_id
+        or stored.incident_link is distinct from links.incident_link
+)
+{%- endif %}
 
 select
     unified.contact_id,
@@ -58,7 +86,8 @@ select
     unified.outcome,
     unified.satisfaction,
     unified.subject,
-    substr(unified.text, 1, 200) as text_excerpt
+    substr(unified.text, 1, 200) as text_excerpt,
+    '{{ invocation_id }}' as _built_in
 from unified
 inner join {{ ref('int_contact_reasons') }} as reasons on reasons.contact_id = unified.contact_id
 inner join {{ ref('int_reason_ownership') }} as ownership on ownership.contact_id = unified.contact_id
@@ -66,3 +95,6 @@ left join {{ ref('int_contact_incidents') }} as contact_incidents on contact_inc
 left join {{ ref('stg_reference__incidents') }} as incidents on incidents.incident_id = contact_incidents.incident_id
 left join {{ ref('int_repeats_episodes') }} as repeats on repeats.contact_id = unified.contact_id
 left join contact_suspects on contact_suspects.contact_id = unified.contact_id
+{%- if is_incremental() %}
+where unified.contact_id in (select contact_id from rebuilt)
+{%- endif %}

@@ -1,3 +1,9 @@
+-- depends_on: {{ ref('int_contact_changes') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where contact_id in (select contact_id from {{ ref('int_contact_changes') }} where kind = 'old_contact'){% endif %}",
+) }}
 -- One row per contact. A call and the voice ticket it created (the call's ticket_ref points to a ticket of
 -- channel voice created within one hour of the call) are ONE contact: times, handle and direction from the call,
 -- reason and text from the ticket. A call attached to an older ticket stays a contact of its own.
@@ -5,14 +11,22 @@ with tickets as (
     select
         *,
         {{ normalize_channel('channel_raw') }} as channel
+    {%- if is_incremental() %}
+    from ({{ staged_contacts(source('raw', 'tickets'), changed_ids('ticket')) }}) as changed_tickets
+    {%- else %}
     from {{ ref('stg_zendesk__tickets') }}
+    {%- endif %}
 ),
 
 calls as (
     select
         *,
         {{ normalize_channel('channel_raw', "'phone'") }} as channel
+    {%- if is_incremental() %}
+    from ({{ staged_contacts(source('raw', 'calls'), changed_ids('call')) }}) as changed_calls
+    {%- else %}
     from {{ ref('stg_talk__calls') }}
+    {%- endif %}
 ),
 
 merge_candidates as (
@@ -89,7 +103,8 @@ ticket_contacts as (
         tickets.wait_seconds,
         tickets.outcome,
         tickets.ticket_ref,
-        tickets.satisfaction
+        tickets.satisfaction,
+        tickets.loaded_at as source_loaded_at
     from tickets
     left join merges
         on merges.ticket_system = tickets.source_system and merges.ticket_id = tickets.native_id
@@ -134,7 +149,8 @@ call_contacts as (
         calls.wait_seconds,
         calls.outcome,
         calls.ticket_ref,
-        merged.satisfaction
+        merged.satisfaction,
+        greatest(calls.loaded_at, coalesce(merged.loaded_at, calls.loaded_at)) as source_loaded_at
     from calls
     left join merges
         on merges.call_system = calls.source_system and merges.call_id = calls.native_id
@@ -200,5 +216,10 @@ select
     wait_seconds,
     outcome,
     ticket_ref,
-    satisfaction
+    satisfaction,
+    -- for the suspect rules, computed once per contact: length of the trimmed text, hash of the folded text
+    {{ dbt.length('trim(text)') }} as text_chars,
+    {{ dbt.length(fold_spacing('text')) }} as folded_text_chars,
+    {{ dbt.hash(fold_spacing('text')) }} as folded_text_hash,
+    source_loaded_at as _source_loaded_at
 from costed

@@ -1,3 +1,9 @@
+-- depends_on: {{ ref('int_contact_scope') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where contact_id in ({{ scoped_contacts() }}){% endif %}",
+) }}
 -- The reason's owner on the contact date: the reasons.csv row whose inclusive [valid_from, valid_to] covers the
 -- local contact date (empty bound = open). No covering row: no owner. Kind and labels come from the covering
 -- row, else from the reason's latest row.
@@ -5,6 +11,9 @@ with contacts as (
     select unified.contact_id, unified.contact_date, reasons.reason_code
     from {{ ref('int_contacts_unified') }} as unified
     inner join {{ ref('int_contact_reasons') }} as reasons on reasons.contact_id = unified.contact_id
+    {%- if is_incremental() %}
+    where unified.contact_id in ({{ scoped_contacts() }})
+    {%- endif %}
 ),
 
 reason_rows as (

@@ -1,3 +1,9 @@
+-- depends_on: {{ ref('int_contact_scope') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where contact_id in ({{ scoped_contacts() }}) or contact_id in (select contact_id from {{ ref('int_contacts_unified') }} where customer_key in ({{ scoped_customers() }})){% endif %}",
+) }}
 -- Repeats and episodes over inbound contacts of a known customer with a reason (not 'none'), any channel.
 -- A contact is a repeat when the customer's previous inbound contact on the same reason was at most
 -- repeat_window_days local days before (same day = 0 days). An episode is a chain with gaps <= the window;
@@ -14,6 +20,10 @@ with contacts as (
     where unified.direction = 'inbound'
         and unified.customer_key is not null
         and reasons.reason_code <> 'none'
+        {%- if is_incremental() %}
+        -- a customer's chains are recomputed whole: a new or changed contact can start, join or split an episode
+        and unified.customer_key in ({{ scoped_customers() }})
+        {%- endif %}
 ),
 
 sequenced as (

@@ -17,8 +17,9 @@ with contacts as (
         customer_key,
         contact_date,
         channel,
-        text,
-        {{ fold_spacing('text') }} as folded_text
+        text_chars,
+        folded_text_chars,
+        folded_text_hash
     from {{ ref('int_contacts_unified') }}
     where direction = 'inbound'
 ),
@@ -32,10 +33,10 @@ customer_days as (
 ),
 
 shared_texts as (
-    select folded_text
+    select folded_text_hash
     from contacts
-    where {{ dbt.length('folded_text') }} >= {{ same_text_chars }}
-    group by folded_text
+    where folded_text_chars >= {{ same_text_chars }}
+    group by folded_text_hash
     having count(distinct customer_key) >= {{ same_text_customers }}
 ),
 
@@ -50,12 +51,11 @@ contact_flags as (
     select contact_id, 2, 'written text shorter than {{ min_text }} characters'
     from contacts
     where channel in {{ written_channels() }}
-        and text is not null
-        and {{ dbt.length('trim(text)') }} < {{ min_text }}
+        and text_chars < {{ min_text }}
     union all
     select contacts.contact_id, 3, 'same text sent by {{ same_text_customers }} or more customers'
     from contacts
-    inner join shared_texts on shared_texts.folded_text = contacts.folded_text
+    inner join shared_texts on shared_texts.folded_text_hash = contacts.folded_text_hash
 ),
 
 {% if setting('suspect', 'straight_lining') %}

@@ -1,3 +1,12 @@
+-- depends_on: {{ ref('int_contacts_unified') }}
+-- depends_on: {{ ref('int_contact_scope') }}
+{{ config(
+    materialized='incremental',
+    unique_key='contact_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+    post_hook="{% if is_incremental() %}delete from {{ this }} where contact_id in ({{ scoped_contacts() }}) and contact_id not in (select contact_id from {{ ref('int_contacts_unified') }}){% endif %}",
+) }}
 -- One row per contact (ticket or call, inbound or outbound), every flag kept: filter on is_suspect to see KPIs
 -- with or without suspect contacts. customer_ref is never published, only its salted hash customer_key.
 select
@@ -55,3 +64,7 @@ select
 from {{ ref('int_contacts_enriched') }} as enriched
 left join {{ ref('stg_reference__departments') }} as departments
     on departments.department_id = enriched.department_id
+{%- if is_incremental() %}
+-- the contacts int_contacts_enriched rebuilt in this build
+where enriched._built_in = '{{ invocation_id }}'
+{%- endif %}

@@ -33,7 +33,11 @@ def data_quality(context: dg.AssetCheckExecutionContext, whycall: WhycallResourc
     try:
         batches = read_batches(con)
         # `whycall run --date D` (or a run tagged whycall/date): the volume check judges that business day
-        run_date = context.run.tags.get("whycall/date")
+        tags = context.run.tags  # `whycall run --date`, else the partition (or last day of a backfill range)
+        run_date = (tags.get("whycall/date") or tags.get("dagster/partition")
+                    or tags.get("dagster/asset_partition_range_end"))
+        if run_date == "latest":  # `whycall run` without --date: the latest day in the data
+            run_date = None
         results = run_checks(batches, config, run_id=context.run.run_id, run_date=run_date)
         rows = results_to_rows(results, context.run.run_id)
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)

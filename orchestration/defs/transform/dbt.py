@@ -9,10 +9,14 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from orchestration.defs.partitions import business_days
 from orchestration.defs.resources import WhycallResource
 from orchestration.defs.transform.project import dbt_project
+from orchestration.lib import build_state
 from orchestration.lib.config import load_config
+from orchestration.lib.loader import connect_state
 from orchestration.lib.progress import report
+from orchestration.settings import DBT_PROJECT_DIR, salt
 
 
 class WhycallTranslator(DagsterDbtTranslator):
@@ -39,7 +43,14 @@ translator = WhycallTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
 
 class DbtBuildConfig(dg.Config):
     full_refresh: bool = False
-    date: str | None = None  # business day being (re)built, passed to dbt as var run_date
+
+
+def partition_days(context: dg.AssetExecutionContext) -> tuple[str, str] | None:
+    """The business days of the run's partition (a day, or a backfill's range in one run)."""
+    if not context.has_partition_key_range:
+        return None
+    keys = context.partition_key_range
+    return keys.start, keys.end
 
 
 def dbt_build_args(vars_: dict, full_refresh: bool) -> list[str]:
@@ -56,19 +67,39 @@ def _describe(event) -> str | None:
     return None
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=translator)
+# partitioned by business day: a backfill of a date range is ONE dbt build re-deriving those days
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=translator,
+            partitions_def=business_days(), backfill_policy=dg.BackfillPolicy.single_run())
 def whycall_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, whycall: WhycallResource,
                        config: DbtBuildConfig):
     settings = whycall.settings()
-    vars_ = load_config(settings.landing_dir).dbt_vars()
-    if config.date:
-        vars_["run_date"] = config.date
+    settings_vars = load_config(settings.landing_dir).dbt_vars()
+    vars_ = dict(settings_vars)
+    days = partition_days(context)
+    if days:  # the contacts of those days are re-derived from raw (dbt_project/macros/incremental.sql)
+        vars_["rebuild_from"], vars_["rebuild_to"] = days
+        vars_["run_date"] = days[1]
+    con = connect_state(settings.state_db)
+    try:
+        # the fingerprint covers the settings, not the days being built
+        current = build_state.fingerprint(settings_vars, salt()[0], DBT_PROJECT_DIR,
+                                          build_state.reference_versions(con))
+        decision = build_state.decide(con, current, config.full_refresh)
+        build_state.mark_started(con, current, decision)
+    finally:
+        con.close()
     # profiles.yml reads the database path from the environment of the dbt subprocess.
     os.environ["WHYCALL_BUILD_DB"] = str(settings.state_db)
-    report(context, "dbt build: staging → intermediate → marts (models and tests)")
-    invocation = dbt.cli(dbt_build_args(vars_, config.full_refresh), context=context, raise_on_error=True)
+    span = f"; re-deriving {days[0]} to {days[1]}" if days and not decision.full_refresh else ""
+    report(context, f"dbt build, {decision.describe()}{span}: staging → intermediate → marts (models and tests)")
+    invocation = dbt.cli(dbt_build_args(vars_, decision.full_refresh), context=context, raise_on_error=True)
     for event in invocation.stream():
         line = _describe(event)
         if line:
             report(context, line)
         yield event
+    con = connect_state(settings.state_db)
+    try:
+        build_state.mark_finished(con)
+    finally:
+        con.close()

@@ -8,23 +8,19 @@
 -- Every per-contact fact in one place: reason, owner, incident, repeat, episode, suspect flags, and the
 -- attribution of CONTRACT section 5: department = the incident's department for an incident-linked contact,
 -- else the reason's owner on the contact date; unwanted = unwanted kind or repeat or incident-linked.
-with unified as (
-    select * from {{ ref('int_contacts_unified') }}
-),
-
-contact_suspects as (
+with contact_suspects as (
     select entity_id as contact_id, suspect_reason
     from {{ ref('int_suspects') }}
     where entity = 'contact'
-)
-{%- if is_incremental() %},
+),
+{%- if is_incremental() %}
 
 -- contacts whose facts may differ from the stored ones: the build's scope, every contact of its customers (repeat
 -- chains), and contacts whose suspect flags or incident links changed (those rules look across contacts)
 rebuilt as (
     select contact_id from {{ ref('int_contact_scope') }}
     union
-    select contact_id from unified where customer_key in ({{ scoped_customers() }})
+    select contact_id from {{ ref('int_contacts_unified') }} where customer_key in ({{ scoped_customers() }})
     union
     select coalesce(stored.contact_id, contact_suspects.contact_id)
     from (select contact_id, suspect_reason from {{ this }} where is_suspect) as stored
@@ -36,8 +32,15 @@ rebuilt as (
     full outer join {{ ref('int_contact_incidents') }} as links on links.contact_id = stored.contact_id
     where stored.incident_id is distinct from links.incident_id
         or stored.incident_link is distinct from links.incident_link
-)
+),
 {%- endif %}
+
+unified as (
+    select * from {{ ref('int_contacts_unified') }}
+    {%- if is_incremental() %}
+    where contact_id in (select contact_id from rebuilt)
+    {%- endif %}
+)
 
 select
     unified.contact_id,
@@ -95,6 +98,3 @@ left join {{ ref('int_contact_incidents') }} as contact_incidents on contact_inc
 left join {{ ref('stg_reference__incidents') }} as incidents on incidents.incident_id = contact_incidents.incident_id
 left join {{ ref('int_repeats_episodes') }} as repeats on repeats.contact_id = unified.contact_id
 left join contact_suspects on contact_suspects.contact_id = unified.contact_id
-{%- if is_incremental() %}
-where unified.contact_id in (select contact_id from rebuilt)
-{%- endif %}

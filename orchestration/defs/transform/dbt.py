@@ -47,7 +47,7 @@ class DbtBuildConfig(dg.Config):
 
 def partition_days(context: dg.AssetExecutionContext) -> tuple[str, str] | None:
     """The business days of the run's partition (a day, or a backfill's range in one run)."""
-    if not context.has_partition_key_range:
+    if not (context.has_partition_key or context.has_partition_key_range):
         return None
     keys = context.partition_key_range
     return keys.start, keys.end

@@ -30,6 +30,7 @@ class RunOutcome:
     warnings: list[str] = field(default_factory=list)
     published: bool = False
     log_path: Path | None = None
+    step_seconds: dict[str, float] = field(default_factory=dict)  # wall time per Dagster step
 
     def summary(self) -> str:
         run = f" (run {self.run_id[:8]})" if self.run_id else ""
@@ -78,6 +79,22 @@ def writer_lock(settings: Settings):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def step_durations(entries) -> dict[str, float]:
+    """Seconds from each step's start to its end (success or failure), from a run's event log entries."""
+    started: dict[str, float] = {}
+    seconds: dict[str, float] = {}
+    for entry in entries:
+        event = entry.dagster_event
+        if event is None or event.step_key is None:
+            continue
+        if event.event_type == dg.DagsterEventType.STEP_START:
+            started[event.step_key] = entry.timestamp
+        elif (event.event_type in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE)
+              and event.step_key in started):
+            seconds[event.step_key] = round(entry.timestamp - started[event.step_key], 2)
+    return seconds
+
+
 def _instance() -> dg.DagsterInstance:
     """Use DAGSTER_HOME when set (runs show up in `dagster dev`), an ephemeral instance otherwise."""
     import os
@@ -102,9 +119,9 @@ def run_pipeline(full_refresh: bool = False, date: dt.date | None = None, until:
     first = date or yesterday(dt.datetime.now(dt.UTC), config.timezone)
     last = until or first
     if first < partitions_start():
-        return RunOutcome(False, settings, time.monotonic() - started, failures=[
-            f"--date {first}: business days start on {partitions_start()} ({START_ENV}); set it earlier to "
-            "re-derive older days"])
+        message = (f"--date {first}: business days start on {partitions_start()} ({START_ENV}); set it earlier "
+                   "to re-derive older days")
+        return RunOutcome(False, settings, time.monotonic() - started, failures=[message])
     # without --date the volume check judges the latest day in the data, not the default partition
     tags = {"whycall/date": last.isoformat() if date else "latest"}
     if first != last:
@@ -120,8 +137,10 @@ def run_pipeline(full_refresh: bool = False, date: dt.date | None = None, until:
         with _instance() as instance:
             result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False,
                                             tags=tags, partition_key=None if first != last else first.isoformat())
+            steps = step_durations(instance.all_logs(result.run_id))
     outcome = RunOutcome(result.success, settings, time.monotonic() - started, run_id=result.run_id,
                          log_path=log_path)
+    outcome.step_seconds = steps
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.STEP_FAILURE:
             error = event.step_failure_data.error

@@ -179,6 +179,10 @@ _DUCKDB_TYPES = {
 }
 
 
+def duckdb_type(dtype: pa.DataType) -> str:
+    return _DUCKDB_TYPES[dtype]
+
+
 def create_table_sql(table: str) -> str:
     """DDL for raw.<table>; identifiers come from TABLES only."""
     cols = ", ".join(f'"{name}" {_DUCKDB_TYPES[dtype]}' for name, dtype in TABLES[table])

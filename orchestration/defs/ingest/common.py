@@ -8,7 +8,7 @@ import dagster as dg
 from orchestration.defs.resources import WhycallResource
 from orchestration.lib.config import load_config
 from orchestration.lib.loader import FileAudit, connect_state, load_files
-from orchestration.lib.parsers import discover_files, parse_file
+from orchestration.lib.parsers import discover_files, native_reader, parse_file
 from orchestration.lib.progress import report
 from orchestration.lib.records import InputError
 
@@ -42,6 +42,7 @@ def ingest_files(
                 chunks=lambda path: parse_file(path, source, config),
                 replace_previous=replace_previous,
                 progress=lambda msg: report(context, msg),
+                native=native_reader(source, config),  # Zendesk/Talk JSON pages: converted in DuckDB
             )
         )
     except InputError as error:

@@ -2,7 +2,8 @@
 
 ``parse_file(path, source, config)`` yields ``records.Chunk`` objects (at most CHUNK_SIZE records
 each) for ``source`` in ``tickets``, ``calls``, ``surveys`` or ``reference:<name>``; whole-file
-problems raise ``records.InputError``. ``discover_files(landing, source)`` lists the files a source
+problems raise ``records.InputError``. ``native_reader(source, config)`` offers, for Zendesk
+ticket and Talk call pages, a DuckDB path computing the same rows in SQL (``native.py``). ``discover_files(landing, source)`` lists the files a source
 reads, in a stable order.
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from orchestration.lib.config import SOURCES, WhycallConfig, load_config, suggest
 from orchestration.lib.parsers import csv_profile, qualtrics, reference, talk, zendesk
+from orchestration.lib.parsers.native import NativeReader, native_reader
 from orchestration.lib.raw_schema import REFERENCE_FIELDS
 from orchestration.lib.records import Chunk, InputError, Reject
 
@@ -31,7 +33,7 @@ EXTENSIONS = {
 }
 REFERENCE_PREFIX = "reference:"
 
-__all__ = ["EXTENSIONS", "PARSERS", "Parsed", "collect", "discover_files", "parse_file"]
+__all__ = ["EXTENSIONS", "PARSERS", "NativeReader", "Parsed", "collect", "discover_files", "native_reader", "parse_file"]
 
 
 @dataclass

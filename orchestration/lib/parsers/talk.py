@@ -18,7 +18,7 @@ use ``agent_id: 0``) and are read as null.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,11 @@ def detect(page: Any) -> bool:
     return isinstance(page, list) or (isinstance(page, dict) and isinstance(page.get("calls"), list))
 
 
-def parse(path: Path, profile: SourceProfile, config: WhycallConfig) -> Iterator[Chunk]:
+def parse(
+    path: Path, profile: SourceProfile, config: WhycallConfig, only: Collection[int] | None = None
+) -> Iterator[Chunk]:
+    """Chunks of the file's calls; with ``only`` (JSON arrays only), just the records at those indices
+    (the native loader converts the others in DuckDB and hands the rest to this reference converter)."""
     convert = _converter(profile, config)
     if path.suffix.lower() in JSONL_SUFFIXES:
         yield from _chunks(_lines(path), convert)
@@ -78,7 +82,8 @@ def parse(path: Path, profile: SourceProfile, config: WhycallConfig) -> Iterator
             "export /api/v2/channels/voice/stats/incremental/calls, or a JSON array of calls",
         )
     records = page if isinstance(page, list) else page["calls"]
-    yield from _chunks(((i, rec, None) for i, rec in enumerate(records)), convert)
+    indices = range(len(records)) if only is None else sorted(only)
+    yield from _chunks(((i, records[i], None) for i in indices), convert)
 
 
 def _lines(path: Path) -> Iterator[tuple[int, Any, str | None]]:

@@ -16,7 +16,7 @@ is its 0-based index. Superseded versions and deleted tickets are rows (``update
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +75,11 @@ def detect(page: Any) -> str | None:
     return None
 
 
-def parse(path: Path, profile: SourceProfile, config: WhycallConfig) -> Iterator[Chunk]:
+def parse(
+    path: Path, profile: SourceProfile, config: WhycallConfig, only: Collection[int] | None = None
+) -> Iterator[Chunk]:
+    """Chunks of the page's records; with ``only``, just the records at those indices (the native
+    loader converts the others in DuckDB and hands the rest to this reference converter)."""
     page = read_json(
         path,
         expect="Zendesk ticket export page",
@@ -103,7 +107,8 @@ def parse(path: Path, profile: SourceProfile, config: WhycallConfig) -> Iterator
         convert = _modern_converter(profile, config, metrics)
 
     chunk = Chunk()
-    for index, record in enumerate(records):
+    for index in range(len(records)) if only is None else sorted(only):
+        record = records[index]
         try:
             row = convert(record)
         except RecordError as exc:

@@ -110,3 +110,28 @@ def test_rows_of_a_killed_attempt_are_removed_before_reloading(tmp_path):
     assert (audit.rows_loaded, audit.rows_rejected) == (2, 1)
     assert con.execute("select count(*) from raw.tickets").fetchone()[0] == 2
     assert con.execute("select list(run_id) from raw.rejects").fetchone()[0] == ["r1"]
+
+
+def test_a_known_unchanged_file_is_not_read_again_a_changed_one_is(tmp_path, monkeypatch):
+    import os
+
+    from orchestration.lib import loader
+
+    con = connect_state(tmp_path / "state.duckdb")
+    f = tmp_path / "a.txt"
+    f.write_text("1\n2\n")
+    assert _load(con, f).status == "loaded"
+
+    def no_read(path):
+        raise AssertionError(f"{path} was hashed again")
+
+    monkeypatch.setattr(loader, "sha256_file", no_read)
+    assert _load(con, f).status == "duplicate"  # same path, size and mtime: the cached sha256
+
+    monkeypatch.undo()
+    f.write_text("1\n3\n")  # same size, new bytes, new mtime
+    stat = f.stat()
+    os.utime(f, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    audit = _load(con, f)
+    assert (audit.status, audit.rows_loaded) == ("loaded", 2)
+    assert con.execute("select count(*) from raw.file_hashes").fetchone()[0] == 1

@@ -54,6 +54,11 @@ REFERENCE_BATCHES: tuple[str, ...] = (
 )
 BATCHES: tuple[str, ...] = (*CONTACT_BATCHES, "surveys", *REFERENCE_BATCHES)
 AUDIT_BATCH = "load_audit"  # raw.load_audit: feeds the rejects and freshness checks
+# Contacts per started_at (columns batch, started_at, contacts) over the whole history: feeds the
+# volume checks when the tickets/calls batches hold only a run's new rows (run_checks incremental).
+STARTS_BATCH = "contact_starts"
+# Batches that may hold only the records new since the last passing check (read_batches with a run id).
+INCREMENTAL_BATCHES: tuple[str, ...] = (*CONTACT_BATCHES, "surveys")
 
 # Checks computed in plain pandas by the runner (checks.py), not by GX.
 _CONTACT_CHECKS: tuple[tuple[str, str], ...] = (

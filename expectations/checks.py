@@ -25,7 +25,10 @@ from expectations.catalog import REFERENCE_BATCHES
 def daily_contact_counts(contacts: pd.DataFrame, timezone: str = "UTC") -> pd.DataFrame:
     """Contacts per local business day (columns ``day``, ``contacts``); deleted records are left out.
 
-    ``started_at`` is naive UTC (raw schema); ``day`` is the date in ``timezone``.
+    ``started_at`` is naive UTC (raw schema); ``day`` is the date in ``timezone``. ``contacts`` is one
+    row per contact, or already counted: a ``contacts`` column then holds the number of contacts at
+    each ``started_at`` (read_batches counts the history per 15-minute UTC bucket in DuckDB; every
+    timezone in use changes day on such a boundary, so the days are the same as from the rows).
     """
     if contacts.empty or "started_at" not in contacts.columns:
         return pd.DataFrame({"day": pd.Series([], dtype=object), "contacts": pd.Series([], dtype="int64")})
@@ -36,7 +39,11 @@ def daily_contact_counts(contacts: pd.DataFrame, timezone: str = "UTC") -> pd.Da
     if started.dt.tz is None:
         started = started.dt.tz_localize("UTC")
     local_day = started.dt.tz_convert(timezone).dt.date
-    counts = local_day.value_counts().sort_index()
+    if "contacts" in contacts.columns:
+        weights = pd.to_numeric(contacts.loc[local_day.index, "contacts"]).fillna(0).astype("int64")
+        counts = weights.groupby(local_day.to_numpy(dtype=object)).sum().sort_index()
+    else:
+        counts = local_day.value_counts().sort_index()
     return pd.DataFrame({"day": counts.index, "contacts": counts.to_numpy(dtype="int64")})
 
 

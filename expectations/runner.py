@@ -7,6 +7,10 @@ Batches are pandas frames of the raw tables (latest version per id for tickets/c
 Reference checks (``*_in_departments``, ``*_in_reasons``) run when the referenced batch is supplied;
 the rejects and freshness checks run when ``load_audit`` (raw.load_audit) is supplied. GX is imported
 on the first call, not when this module is imported (Dagster loads it at code-location start).
+
+A daily run validates only what arrived (``incremental=True``, orchestration/lib/batches.py): the
+tickets/calls/surveys frames then hold the latest versions of the new or updated ids only, and the
+volume checks count days from ``contact_starts`` (the whole history, counted in DuckDB) instead.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from expectations.catalog import (
     AUDIT_BATCH,
     BATCHES,
     CONTACT_BATCHES,
+    INCREMENTAL_BATCHES,
+    STARTS_BATCH,
     asset_for,
     family_of,
     list_checks,
@@ -253,7 +259,9 @@ def _validate_batch(
     refs,
     resolved: dict[str, str],
     datasource,
+    new_only: bool = False,
 ) -> list[CheckResult]:
+    """``new_only``: the frame holds only the rows new or updated since the last passing check."""
     import great_expectations as gx
 
     from expectations.suites import build_suite, prepare
@@ -299,6 +307,7 @@ def _validate_batch(
         )
         outcomes.extend(validation.results)
     total = len(frame)
+    of_rows = f"{total:,} new or updated rows" if new_only else f"{total:,} rows"
     for outcome in outcomes:
         config = outcome.expectation_config
         check = config.meta["check"]
@@ -322,12 +331,14 @@ def _validate_batch(
         failing = int(result.get("unexpected_count") or 0)
         index = list(result.get("partial_unexpected_index_list") or [])
         rows = frame.loc[[i for i in index if i in frame.index]]
-        if outcome.success:
-            details = f"{check}: passed (0 of {total:,} rows fail)"
+        if outcome.success and new_only and not total:
+            details = f"{check}: passed, no new rows"
+        elif outcome.success:
+            details = f"{check}: passed (0 of {of_rows} fail)"
         else:
             unexpected = result.get("partial_unexpected_list") or []
             problem = _problem(check, config.type, config.kwargs, unexpected, rows)
-            details = f"{check}: {failing:,} of {total:,} rows {problem}{_where(rows)}"
+            details = f"{check}: {failing:,} of {of_rows} {problem}{_where(rows)}"
         sample = _records(rows.head(SAMPLE_ROWS))
         results.append(_result(check, resolved, outcome.success, failing, sample, details))
     return results
@@ -342,6 +353,7 @@ def _verdict_sample(verdict) -> dict:
 
 
 def _volume(batch: str, frame: pd.DataFrame, params: QualityParams, resolved) -> CheckResult:
+    """``frame``: the batch's contacts over the whole history, one per row or counted (contact_starts)."""
     check = f"{batch}.volume_drop"
     counts = daily_contact_counts(frame, params.timezone)
     day = params.run_date
@@ -443,21 +455,33 @@ def run_checks(
     now: datetime | None = None,
     run_date: date | str | None = None,
     run_id: str | None = None,
+    incremental: bool = False,
 ) -> list[CheckResult]:
     """Validate each supplied batch and return its CheckResults in catalog order.
 
     batches: ``tickets``, ``calls``, ``surveys``, the reference names (``departments``, ``reasons``,
     ``reason_map``, ``incidents``, ``actions``, ``volumes``, ``targets``) and optionally
-    ``load_audit``. config: the whycall.yml dict or a WhycallConfig (params.py lists the keys read).
+    ``load_audit`` and ``contact_starts`` (contacts per started_at over the whole history, columns
+    batch, started_at, contacts: the volume checks count days from it when supplied).
+    config: the whycall.yml dict or a WhycallConfig (params.py lists the keys read).
     now (naive UTC, default: the clock) bounds the time window and ages; run_date is the business
     day the volume check judges (default: the latest day in the batch before today); run_id picks
     the audit rows of the reject check (default: the latest run in load_audit).
+    incremental: tickets/calls/surveys hold only the rows new or updated since the last passing
+    check (details say so; an empty batch passes with "no new rows"); ``contact_starts`` is then
+    required, so the volume checks still see the history.
     """
-    unknown = sorted(set(batches) - set(BATCHES) - {AUDIT_BATCH})
+    unknown = sorted(set(batches) - set(BATCHES) - {AUDIT_BATCH, STARTS_BATCH})
     if unknown:
         raise ValueError(
             f"run_checks: unknown batch(es) {', '.join(unknown)}; "
-            f"expected {', '.join(BATCHES)} or {AUDIT_BATCH}"
+            f"expected {', '.join(BATCHES)}, {AUDIT_BATCH} or {STARTS_BATCH}"
+        )
+    starts = batches.get(STARTS_BATCH)
+    if incremental and starts is None and any(b in batches for b in CONTACT_BATCHES):
+        raise ValueError(
+            f"run_checks(incremental=True): the volume checks need {STARTS_BATCH} "
+            "(the history's contacts), the tickets/calls batches hold only new rows"
         )
     from expectations.suites import ReferenceSets
 
@@ -472,9 +496,11 @@ def run_checks(
     results: list[CheckResult] = []
     for batch in names:
         frame = batches[batch].reset_index(drop=True)  # GX reports failing rows by index label
-        results.extend(_validate_batch(batch, frame, params, refs, resolved, datasource))
+        new_only = incremental and batch in INCREMENTAL_BATCHES
+        results.extend(_validate_batch(batch, frame, params, refs, resolved, datasource, new_only))
         if batch in CONTACT_BATCHES:
-            results.append(_volume(batch, frame, params, resolved))
+            history = frame if starts is None else starts[starts["batch"] == batch]
+            results.append(_volume(batch, history, params, resolved))
     audit = batches.get(AUDIT_BATCH)
     if audit is not None:
         audit = audit.reset_index(drop=True)

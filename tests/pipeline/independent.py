@@ -12,7 +12,7 @@ from pathlib import Path
 
 
 def _ts(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return datetime.fromisoformat(value)  # "Z" is UTC since Python 3.11
 
 
 def latest_versions(folder: Path, key: str) -> dict[str, dict]:

@@ -51,7 +51,7 @@ def test_blocking_failure_keeps_the_published_warehouse_byte_for_byte(published)
 def test_reject_ratio_above_threshold_blocks_and_names_the_file(published):
     root, landing, _ = published
     broken = _broken_copy(root, landing, "bad_surveys")
-    survey = sorted((broken / "surveys").glob("*.csv"))[-1]
+    survey = max((broken / "surveys").glob("*.csv"))
     lines = survey.read_text(encoding="utf-8").splitlines(keepends=True)
     header, rows = lines[:3], lines[3:]
     cut = header[0].rstrip("\r\n").split(",").index("Q1")

@@ -56,7 +56,7 @@ def test_every_fixture_is_fully_accounted_for(tmp_path, source, fixture, sources
     audit = load_file(con, run_id="r", source=source, table=source, path=path, relname=fixture,
                       chunks=lambda p: parse_file(p, source, config))
     assert audit.rows_read == audit.rows_loaded + audit.rows_rejected == count(path)
-    loaded = con.execute(f"select count(*) from raw.{source}").fetchone()[0]  # noqa: S608 (fixed names)
+    loaded = con.execute(f"select count(*) from raw.{source}").fetchone()[0]  # fixed table names
     rejected = con.execute("select count(*) from raw.rejects").fetchone()[0]
     assert (loaded, rejected) == (audit.rows_loaded, audit.rows_rejected)
     con.close()

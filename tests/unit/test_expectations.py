@@ -728,3 +728,46 @@ def test_one_million_ticket_rows_validate_in_seconds():
     assert failed(results) == {"tickets.channel_allowed": 1}
     assert results["tickets.channel_allowed"].sample[0]["_record"] == 123_456
     assert elapsed < 60
+
+
+# --- incremental runs (issue 8): new rows only, the volume history counted apart ------------------------
+
+
+def _starts(frame: pd.DataFrame, batch: str = "tickets") -> pd.DataFrame:
+    """contact_starts as read_batches computes it in DuckDB: contacts per 15-minute UTC bucket."""
+    kept = frame[~frame["is_deleted"].fillna(False).astype(bool)]
+    bucket = pd.to_datetime(kept["started_at"]).dt.floor("15min")
+    counts = bucket.value_counts().sort_index()
+    return pd.DataFrame({"batch": batch, "started_at": counts.index, "contacts": counts.to_numpy()})
+
+
+def test_daily_counts_from_counted_buckets_equal_the_counts_from_rows():
+    frame = tickets(
+        [
+            _contact(0, started_at=datetime(2024, 3, 1, 22, 59)),  # 23:59 on 1 March in Brussels
+            _contact(1, started_at=datetime(2024, 3, 1, 23, 0)),  # 00:00 on 2 March
+            _contact(2, started_at=datetime(2024, 3, 1, 23, 14)),
+            _contact(3, started_at=datetime(2024, 3, 1, 12), is_deleted=True),
+            _contact(4, started_at=None),
+        ]
+    )
+    by_rows = daily_contact_counts(frame, "Europe/Brussels")
+    assert dict(zip(by_rows["day"], by_rows["contacts"], strict=True)) == {date(2024, 3, 1): 1, date(2024, 3, 2): 2}
+    assert daily_contact_counts(_starts(frame), "Europe/Brussels").equals(by_rows)
+
+
+def test_incremental_run_validates_the_new_rows_and_counts_volume_from_the_history():
+    day = date(2024, 3, 29)
+    history = _daily_tickets({**{day - timedelta(weeks=k): 20 for k in range(1, 5)}, day: 8})
+    new = history[pd.to_datetime(history["started_at"]).dt.date == day]
+    results = check({"tickets": new, "contact_starts": _starts(history)}, run_date=day, incremental=True)
+    assert failed(results) == {"tickets.volume_drop": 1}
+    assert results["tickets.volume_drop"].sample[0]["expected"] == 20.0
+    assert results["tickets.native_id_not_null"].details.endswith("(0 of 8 new or updated rows fail)")
+    # nothing new: every row-level check passes and says so; the history is still judged
+    empty = check({"tickets": new.iloc[:0], "contact_starts": _starts(history)}, run_date=day, incremental=True)
+    assert empty["tickets.channel_allowed"].details == "tickets.channel_allowed: passed, no new rows"
+    assert failed(empty) == {"tickets.volume_drop": 1}
+    # new rows without the history would judge the volume on one day: refused
+    with pytest.raises(ValueError, match="contact_starts"):
+        run_checks({"tickets": new}, CONFIG, now=NOW, incremental=True)

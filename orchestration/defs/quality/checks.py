@@ -4,6 +4,11 @@ Every check is blocking: a failure with severity `block` (whycall.yml `checks:`)
 publication, so leaders keep yesterday's warehouse instead of wrong numbers; severity `warn` shows
 in the UI and in `whycall run` without stopping anything. Results also land in raw.quality_results
 for the "Data health" page.
+
+Each run judges what arrived (orchestration/lib/batches.py): the row-level checks read the latest
+versions of the ids loaded since the last run that passed (this run's files on a daily run); the
+volume checks count the whole history in DuckDB; the reference tables are read whole; the reject
+check reads this run's files and the freshness check the last load of each file.
 """
 
 
@@ -13,9 +18,9 @@ import dagster as dg
 
 from expectations import list_checks, results_to_rows, run_checks
 from orchestration.defs.resources import WhycallResource
-from orchestration.lib.batches import read_batches
+from orchestration.lib.batches import read_batches, record_results
 from orchestration.lib.config import load_config
-from orchestration.lib.loader import connect_state, insert_rows
+from orchestration.lib.loader import connect_state
 from orchestration.lib.progress import report
 
 SPECS = [
@@ -29,19 +34,19 @@ SPECS = [
 def data_quality(context: dg.AssetCheckExecutionContext, whycall: WhycallResource):
     settings = whycall.settings()
     config = load_config(settings.landing_dir)
+    # before reading: a pass judges every file loaded until now (the next run reads what comes after)
+    checked_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     con = connect_state(settings.state_db)
     try:
-        batches = read_batches(con)
+        batches = read_batches(con, run_id=context.run.run_id)
         # `whycall run --date D` (or a run tagged whycall/date): the volume check judges that business day
         tags = context.run.tags  # `whycall run --date`, else the partition (or last day of a backfill range)
         run_date = (tags.get("whycall/date") or tags.get("dagster/partition")
                     or tags.get("dagster/asset_partition_range_end"))
         if run_date == "latest":  # `whycall run` without --date: the latest day in the data
             run_date = None
-        results = run_checks(batches, config, run_id=context.run.run_id, run_date=run_date)
-        rows = results_to_rows(results, context.run.run_id)
-        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        insert_rows(con, "quality_results", [{**row, "checked_at": now} for row in rows])
+        results = run_checks(batches, config, run_id=context.run.run_id, run_date=run_date, incremental=True)
+        record_results(con, results_to_rows(results, context.run.run_id), checked_at)
     finally:
         con.close()
     by_key = {(r.asset, r.short_name): r for r in results}

@@ -1,26 +1,45 @@
 {#- Latest version of each contact record (tickets, calls): latest updated_at wins, a deletion wins a tie,
     then the later load / file / record. Deleted records are dropped. -#}
 {% macro latest_contact_versions(relation, only_ids=none) -%}
-    select *
-    from (
-        select
-            *,
-            row_number() over (
-                partition by source_system, native_id
-                order by
-                    updated_at desc nulls last,
-                    case when is_deleted then 1 else 0 end desc,
-                    _loaded_at desc nulls last,
-                    _file desc,
-                    _record desc
-            ) as version_rank
-        from {{ relation }}
-        where native_id is not null
-        {%- if only_ids is not none %}
-            and native_id in ({{ only_ids }})
-        {%- endif %}
-    ) as versions
-    where version_rank = 1 and not coalesce(is_deleted, false)
+    {#- ranked on the narrow key columns only, then the winning rows are read whole: ranking every wide
+        version (free text) at 10M contacts does not fit a bounded buffer pool -#}
+    select versions.*
+    from {{ relation }} as versions
+    inner join (
+        select _sha256, _file, _record, _loaded_at
+        from (
+            select
+                _sha256,
+                _file,
+                _record,
+                _loaded_at,
+                is_deleted,
+                row_number() over (
+                    partition by source_system, native_id
+                    order by
+                        updated_at desc nulls last,
+                        case when is_deleted then 1 else 0 end desc,
+                        _loaded_at desc nulls last,
+                        _file desc,
+                        _record desc
+                ) as version_rank
+            from {{ relation }}
+            where native_id is not null
+            {%- if only_ids is not none %}
+                and native_id in ({{ only_ids }})
+            {%- endif %}
+        ) as ranked
+        where version_rank = 1 and not coalesce(is_deleted, false)
+    ) as latest
+        -- one raw row: a corrected file of the same name is another load (_sha256, _loaded_at)
+        on latest._sha256 is not distinct from versions._sha256
+        and latest._file is not distinct from versions._file
+        and latest._record is not distinct from versions._record
+        and latest._loaded_at is not distinct from versions._loaded_at
+    where versions.native_id is not null
+    {%- if only_ids is not none %}
+        and versions.native_id in ({{ only_ids }})
+    {%- endif %}
 {%- endmacro %}
 
 {#- Staged contacts of raw.tickets / raw.calls: latest versions, cleaned columns. only_ids (a query of

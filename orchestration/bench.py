@@ -114,7 +114,9 @@ def _time_dashboard_queries(warehouse: Path, rounds: int = 20) -> list[float]:
 
 
 def _raw_duckdb_seconds(landing: Path, timezone: str, reason_field_id: str) -> float:
-    con = duckdb.connect()
+    # a scratch file, so DuckDB can spill: at 10M contacts the query does not fit in memory (18.8 GB)
+    scratch = Path(tempfile.mkdtemp(prefix="whycall-raw-")) / "raw.duckdb"
+    con = duckdb.connect(str(scratch), config={"preserve_insertion_order": False})
     con.execute("create table reason_map as select * from read_csv(?, all_varchar = true)",
                 [str(landing / "reference" / "reason_map.csv")])
     t0 = time.perf_counter()
@@ -122,6 +124,7 @@ def _raw_duckdb_seconds(landing: Path, timezone: str, reason_field_id: str) -> f
                           timezone]).fetchall()
     seconds = time.perf_counter() - t0
     con.close()
+    shutil.rmtree(scratch.parent, ignore_errors=True)
     return seconds
 
 

@@ -74,14 +74,12 @@ def whycall_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, w
                        config: DbtBuildConfig):
     settings = whycall.settings()
     settings_vars = load_config(settings.landing_dir).dbt_vars()
-    vars_ = dict(settings_vars)
+    vars_ = dict(settings_vars)  # the fingerprint below covers the settings, not the days being built
     days = partition_days(context)
     if days:  # the contacts of those days are re-derived from raw (dbt_project/macros/incremental.sql)
         vars_["rebuild_from"], vars_["rebuild_to"] = days
-        vars_["run_date"] = days[1]
     con = connect_state(settings.state_db)
     try:
-        # the fingerprint covers the settings, not the days being built
         current = build_state.fingerprint(settings_vars, salt()[0], DBT_PROJECT_DIR,
                                           build_state.reference_versions(con))
         decision = build_state.decide(con, current, config.full_refresh)

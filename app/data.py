@@ -182,6 +182,12 @@ ACTION_DETAIL_COLUMNS = ("implemented_on", "description")
 QUALITY_COLUMNS = ("check", "asset", "severity", "passed", "failing_rows", "details")
 QUALITY_RUN_COLUMNS = ("run_id", "run")
 QUALITY_TIME_COLUMNS = ("checked_at",)
+# marts.contacts_daily: fct_contacts summed per day and per filter dimension, additive measures only. The
+# contact queries below read it when published (a few thousand rows instead of every contact).
+CONTACTS_DAILY_COLUMNS = (
+    "contact_date", "channel", "direction", "reason_code", "department_id", "is_suspect", "is_unwanted",
+    "is_repeat", "contacts", "cost", "handle_seconds", "handle_seconds_count", "transfers", "transfers_count",
+)  # fmt: skip
 
 
 class WarehouseMissing(RuntimeError):
@@ -339,12 +345,42 @@ CONTACT_WHERE = f"""
 """
 
 
+@dataclasses.dataclass(frozen=True)
+class ContactSource:
+    """Where the contact counts come from: ``marts.contacts_daily`` (one row per group of contacts alike on every
+    ``CONTACT_WHERE`` column, with additive measures) when the warehouse publishes it, else ``marts.fct_contacts``
+    (one row per contact). Both are read as ``c`` and take ``CONTACT_WHERE`` and the same flag conditions; only
+    counting differs, so a query writes its counts with these methods. Sums (``sum(c.cost)``,
+    ``sum(c.handle_seconds)``, ``sum(c.transfers)``) read the same on both."""
+
+    table: str
+    summary: bool
+
+    def count(self, where: str = "") -> str:
+        """``count(*)`` of the contacts (those matching ``where``, when given), a bigint, 0 when none."""
+        condition = f" filter (where {where})" if where else ""
+        if not self.summary:
+            return f"count(*){condition}"
+        return f"coalesce(sum(c.contacts){condition}, 0)::bigint"
+
+    def known(self, column: str) -> str:
+        """``count(c.column)``: contacts whose ``column`` is not null (the denominator of its average)."""
+        return f"coalesce(sum(c.{column}_count), 0)::bigint" if self.summary else f"count(c.{column})"
+
+
+def contact_source() -> ContactSource:
+    if has_table("contacts_daily", CONTACTS_DAILY_COLUMNS):
+        return ContactSource("marts.contacts_daily", summary=True)
+    return ContactSource("marts.fct_contacts", summary=False)
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Reference: bounds, options, labels
 
 
 def date_bounds() -> tuple[dt.date, dt.date] | None:
-    row = _scalar_row("select min(contact_date) as lo, max(contact_date) as hi from marts.fct_contacts")
+    src = contact_source()
+    row = _scalar_row(f"select min(contact_date) as lo, max(contact_date) as hi from {src.table}")
     if not row or row["lo"] is None:
         return None
     return pd.Timestamp(row["lo"]).date(), pd.Timestamp(row["hi"]).date()
@@ -357,14 +393,15 @@ def published_at() -> dt.datetime | None:
 
 def filter_options() -> dict[str, list[str]]:
     """Values seen in inbound contacts, per filter."""
+    src = contact_source()  # incidents are not one of its dimensions: always from fct_contacts
     frame = _query(
         f"""
-        select 'channel' as what, c.channel as value from marts.fct_contacts c
+        select 'channel' as what, c.channel as value from {src.table} c
         where coalesce(lower(c.direction), 'inbound') = 'inbound' and c.channel is not null group by all
         union all
-        select 'reason', coalesce(c.reason_code, '{NO_REASON}') from marts.fct_contacts c group by all
+        select 'reason', coalesce(c.reason_code, '{NO_REASON}') from {src.table} c group by all
         union all
-        select 'department', coalesce(c.department_id, '{NO_DEPARTMENT}') from marts.fct_contacts c group by all
+        select 'department', coalesce(c.department_id, '{NO_DEPARTMENT}') from {src.table} c group by all
         union all
         select 'incident', c.incident_id from marts.fct_contacts c where c.incident_id is not null group by all
         order by 1, 2
@@ -426,13 +463,14 @@ def departments() -> pd.DataFrame:
 
 
 def contact_kpis(flt: ContactFilter) -> dict[str, Any]:
+    src = contact_source()
     return _scalar_row(
         f"""
-        select count(*) as contacts,
-               count(*) filter (where c.is_unwanted) as unwanted,
+        select {src.count()} as contacts,
+               {src.count("c.is_unwanted")} as unwanted,
                coalesce(sum(c.cost) filter (where c.is_unwanted), 0) as unwanted_cost,
-               count(*) filter (where c.is_repeat) as repeats
-        from marts.fct_contacts c where {CONTACT_WHERE}
+               {src.count("c.is_repeat")} as repeats
+        from {src.table} c where {CONTACT_WHERE}
         """,
         flt.params(),
     )
@@ -440,15 +478,16 @@ def contact_kpis(flt: ContactFilter) -> dict[str, Any]:
 
 def contact_kpis_weekly(flt: ContactFilter) -> pd.DataFrame:
     """Per 7-day bucket ending on ``flt.end`` (so every bucket but the oldest is a full week)."""
+    src = contact_source()
     return _query(
         f"""
         select ?::date - (7 * (date_diff('day', c.contact_date, ?::date) // 7) + 6)::integer as week_start,
-               count(*) as contacts,
-               count(*) filter (where c.is_unwanted) as unwanted,
-               count(*) filter (where not coalesce(c.is_unwanted, false)) as value,
+               {src.count()} as contacts,
+               {src.count("c.is_unwanted")} as unwanted,
+               {src.count("not coalesce(c.is_unwanted, false)")} as value,
                coalesce(sum(c.cost) filter (where c.is_unwanted), 0) as unwanted_cost,
-               count(*) filter (where c.is_repeat) as repeats
-        from marts.fct_contacts c where {CONTACT_WHERE}
+               {src.count("c.is_repeat")} as repeats
+        from {src.table} c where {CONTACT_WHERE}
         group by all order by week_start
         """,
         [flt.end, flt.end, *flt.params()],
@@ -494,12 +533,13 @@ def survey_kpis_weekly(start: dt.date, end: dt.date, include_suspects: bool) -> 
 def unwanted_change_by_reason(flt: ContactFilter) -> pd.DataFrame:
     """Unwanted contacts per reason: the 7 days ending ``flt.end`` (current) vs the 7 days before (previous)."""
     window = flt.with_(start=flt.end - dt.timedelta(days=13))
+    src = contact_source()
     return _query(
         f"""
         select coalesce(c.reason_code, '{NO_REASON}') as reason_code,
-               count(*) filter (where c.contact_date > ?::date - 7) as current,
-               count(*) filter (where c.contact_date <= ?::date - 7) as previous
-        from marts.fct_contacts c where {CONTACT_WHERE} and c.is_unwanted
+               {src.count("c.contact_date > ?::date - 7")} as current,
+               {src.count("c.contact_date <= ?::date - 7")} as previous
+        from {src.table} c where {CONTACT_WHERE} and c.is_unwanted
         group by all order by reason_code
         """,
         [flt.end, flt.end, *window.params()],
@@ -520,32 +560,51 @@ def top_changes(flt: ContactFilter, limit: int = 8) -> pd.DataFrame:
 
 
 def reason_breakdown(flt: ContactFilter) -> pd.DataFrame:
+    """Per reason: contacts, unwanted and value ones, cost, average handle time, repeat rate, average transfers, and
+    department_id, the department most of the reason's contacts belong to (the first id on a tie)."""
+    src = contact_source()
     return _query(
         f"""
-        select coalesce(c.reason_code, '{NO_REASON}') as reason_code,
-               count(*) as contacts,
-               count(*) filter (where c.is_unwanted) as unwanted,
-               count(*) filter (where not coalesce(c.is_unwanted, false)) as value,
-               coalesce(sum(c.cost), 0) as cost,
-               coalesce(sum(c.cost) filter (where c.is_unwanted), 0) as unwanted_cost,
-               avg(c.handle_seconds) / 60 as avg_handle_min,
-               avg(case when c.is_repeat then 1.0 else 0.0 end) as repeat_rate,
-               avg(c.transfers) as avg_transfers,
-               mode(c.department_id) as department_id
-        from marts.fct_contacts c where {CONTACT_WHERE}
-        group by all order by contacts desc, reason_code
+        with by_department as (
+            select coalesce(c.reason_code, '{NO_REASON}') as reason_code, c.department_id,
+                   {src.count()} as contacts,
+                   {src.count("c.is_unwanted")} as unwanted,
+                   {src.count("c.is_repeat")} as repeats,
+                   sum(c.cost) as cost,
+                   sum(c.cost) filter (where c.is_unwanted) as unwanted_cost,
+                   sum(c.handle_seconds) as handle_seconds,
+                   {src.known("handle_seconds")} as handle_seconds_count,
+                   sum(c.transfers) as transfers,
+                   {src.known("transfers")} as transfers_count
+            from {src.table} c where {CONTACT_WHERE}
+            group by all
+        )
+        select reason_code,
+               sum(contacts)::bigint as contacts,
+               sum(unwanted)::bigint as unwanted,
+               (sum(contacts) - sum(unwanted))::bigint as value,
+               coalesce(sum(cost), 0)::double as cost,
+               coalesce(sum(unwanted_cost), 0)::double as unwanted_cost,
+               sum(handle_seconds) / nullif(sum(handle_seconds_count), 0) / 60 as avg_handle_min,
+               sum(repeats) / sum(contacts) as repeat_rate,
+               sum(transfers) / nullif(sum(transfers_count), 0) as avg_transfers,
+               first(department_id order by contacts desc, department_id)
+                   filter (where department_id is not null) as department_id
+        from by_department
+        group by reason_code order by contacts desc, reason_code
         """,
         flt.params(),
     )
 
 
 def unwanted_by_department_reason(flt: ContactFilter) -> pd.DataFrame:
+    src = contact_source()
     return _query(
         f"""
         select coalesce(c.department_id, '{NO_DEPARTMENT}') as department_id,
                coalesce(c.reason_code, '{NO_REASON}') as reason_code,
-               count(*) as unwanted, coalesce(sum(c.cost), 0) as cost
-        from marts.fct_contacts c where {CONTACT_WHERE} and c.is_unwanted
+               {src.count()} as unwanted, coalesce(sum(c.cost), 0) as cost
+        from {src.table} c where {CONTACT_WHERE} and c.is_unwanted
         group by all order by unwanted desc, department_id, reason_code
         """,
         flt.params(),
@@ -718,10 +777,11 @@ def incidents(start: dt.date, end: dt.date) -> pd.DataFrame:
 
 
 def daily_contacts_by_reason(flt: ContactFilter) -> pd.DataFrame:
+    src = contact_source()
     return _query(
         f"""
-        select c.contact_date, coalesce(c.reason_code, '{NO_REASON}') as reason_code, count(*) as contacts
-        from marts.fct_contacts c where {CONTACT_WHERE}
+        select c.contact_date, coalesce(c.reason_code, '{NO_REASON}') as reason_code, {src.count()} as contacts
+        from {src.table} c where {CONTACT_WHERE}
         group by all order by c.contact_date, reason_code
         """,
         flt.params(),
@@ -762,10 +822,11 @@ def action_effects() -> pd.DataFrame:
 def weekly_contacts_of_reason(reason_code: str, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Weekly (Monday) inbound, non-suspect contacts of one reason, as the action marts count them."""
     flt = ContactFilter(start=start, end=end, reasons=(reason_code,))
+    src = contact_source()
     return _query(
         f"""
-        select date_trunc('week', c.contact_date)::date as week_start, count(*) as contacts
-        from marts.fct_contacts c where {CONTACT_WHERE}
+        select date_trunc('week', c.contact_date)::date as week_start, {src.count()} as contacts
+        from {src.table} c where {CONTACT_WHERE}
         group by all order by week_start
         """,
         flt.params(),

@@ -6,30 +6,7 @@
     select versions.*
     from {{ relation }} as versions
     inner join (
-        select _sha256, _file, _record, _loaded_at
-        from (
-            select
-                _sha256,
-                _file,
-                _record,
-                _loaded_at,
-                is_deleted,
-                row_number() over (
-                    partition by source_system, native_id
-                    order by
-                        updated_at desc nulls last,
-                        case when is_deleted then 1 else 0 end desc,
-                        _loaded_at desc nulls last,
-                        _file desc,
-                        _record desc
-                ) as version_rank
-            from {{ relation }}
-            where native_id is not null
-            {%- if only_ids is not none %}
-                and native_id in ({{ only_ids }})
-            {%- endif %}
-        ) as ranked
-        where version_rank = 1 and not coalesce(is_deleted, false)
+        {{ latest_version_keys(relation, only_ids) }}
     ) as latest
         -- one raw row: a corrected file of the same name is another load (_sha256, _loaded_at)
         on latest._sha256 is not distinct from versions._sha256
@@ -40,6 +17,59 @@
     {%- if only_ids is not none %}
         and versions.native_id in ({{ only_ids }})
     {%- endif %}
+{%- endmacro %}
+
+{#- The raw row (_sha256, _file, _record, _loaded_at) of each record's latest, non-deleted version. The
+    ranking holds all its input in memory (DuckDB's window does not spill): over the whole history it is
+    split into buckets of native ids, one window each, so 15M versions rank within a 3 GB buffer pool. -#}
+{% macro latest_version_keys(relation, only_ids=none) -%}
+    {%- set buckets = 1 if only_ids is not none else version_buckets() -%}
+    {%- for bucket in range(buckets) %}
+    {%- if not loop.first %}
+    union all
+    {%- endif %}
+    select _sha256, _file, _record, _loaded_at
+    from (
+        select
+            _sha256,
+            _file,
+            _record,
+            _loaded_at,
+            is_deleted,
+            row_number() over (
+                partition by source_system, native_id
+                order by
+                    updated_at desc nulls last,
+                    case when is_deleted then 1 else 0 end desc,
+                    _loaded_at desc nulls last,
+                    _file desc,
+                    _record desc
+            ) as version_rank
+        from {{ relation }}
+        where native_id is not null
+        {%- if only_ids is not none %}
+            and native_id in ({{ only_ids }})
+        {%- endif %}
+        {%- if buckets > 1 %}
+            and hash(native_id) % {{ buckets }} = {{ bucket }}  {#- DuckDB only: buckets > 1 there -#}
+        {%- endif %}
+    ) as ranked
+    where version_rank = 1 and not coalesce(is_deleted, false)
+    {%- endfor %}
+{%- endmacro %}
+
+{#- How many buckets the full ranking is split into: 8 on DuckDB (about 2M versions each at 10M contacts),
+    1 where the engine spills its windows itself. -#}
+{% macro version_buckets() -%}
+    {{ return(adapter.dispatch('version_buckets', 'whycall')()) }}
+{%- endmacro %}
+
+{% macro default__version_buckets() -%}
+    {{ return(1) }}
+{%- endmacro %}
+
+{% macro duckdb__version_buckets() -%}
+    {{ return(var('version_buckets', 8) | int) }}
 {%- endmacro %}
 
 {#- Staged contacts of raw.tickets / raw.calls: latest versions, cleaned columns. only_ids (a query of

@@ -6,7 +6,8 @@ alerts in every state, a burst of suspect contacts, load audit, rejects and qual
 
 Contacts are drawn with a fixed seed; every mart is then derived from them in SQL, the way the dbt project
 would, so the marts agree with ``fct_contacts``. ``optional=False`` leaves out everything beyond
-CONTRACT §5 (dim tables, the contact text, quality results) to exercise the app's fallbacks.
+CONTRACT §5 (dim tables, the contact text, quality results, the contacts_daily summary) to exercise the app's
+fallbacks.
 """
 
 from __future__ import annotations
@@ -312,6 +313,21 @@ def _alerts(rng: random.Random, surveys: pd.DataFrame) -> tuple[pd.DataFrame, li
         if recontacted:
             callbacks.append({"customer_key": r.customer_key, "started_at": recontacted})
     return pd.DataFrame(alerts), callbacks
+
+
+# marts.contacts_daily as dbt_project/models/marts/contacts_daily.sql builds it from fct_contacts.
+CONTACTS_DAILY_SQL = """
+    create table marts.contacts_daily as
+    select contact_date, channel, direction, reason_code, department_id, is_suspect, is_unwanted, is_repeat,
+           count(*)::bigint as contacts,
+           sum(cost::decimal(18, 4))::double as cost,
+           sum(handle_seconds::decimal(18, 3))::double as handle_seconds,
+           count(handle_seconds)::bigint as handle_seconds_count,
+           sum(transfers)::bigint as transfers,
+           count(transfers)::bigint as transfers_count
+    from marts.fct_contacts
+    group by contact_date, channel, direction, reason_code, department_id, is_suspect, is_unwanted, is_repeat
+"""
 
 
 # Latest run first by check time; the ids themselves do not sort (as with real run ids).
@@ -622,6 +638,7 @@ def build_warehouse(
             ) t(source, file, line, reason, raw)
         """)
         if optional:
+            con.execute(CONTACTS_DAILY_SQL)
             con.execute("""
                 create table marts.dim_reasons as
                 select reason_code, label_en, label_fr, kind, department_id from reasons_df

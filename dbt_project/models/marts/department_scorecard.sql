@@ -3,7 +3,10 @@
 -- date, incident-linked included) on the days with a volume / that volume x 1,000; null without volumes.
 -- csat in % (top-2 of the scale or Zendesk 'good', among rated), nps in points, ces mean on its own scale.
 with enriched as (
-    select * from {{ ref('int_contacts_enriched') }}
+    -- only the columns used: a CTE read several times is materialised, and the contact text would be copied with it
+    select contact_id, department_id, reason_department_id, contact_date, direction, is_suspect, is_unwanted,
+        is_repeat, cost
+    from {{ ref('int_contacts_enriched') }}
 ),
 
 months as (

@@ -1,7 +1,9 @@
 -- Contact reasons ranked over the whole published history by non-suspect unwanted contacts (rank 1 = most;
 -- ties by contacts, cost, reason_code). department_id and kind are the reason's current (latest) ones.
 with enriched as (
-    select * from {{ ref('int_contacts_enriched') }}
+    -- only the columns used: a CTE read twice is materialised, and the contact text would be copied with it
+    select reason_code, is_suspect, is_unwanted, is_repeat, incident_id, handle_seconds, cost
+    from {{ ref('int_contacts_enriched') }}
 ),
 
 reasons as (

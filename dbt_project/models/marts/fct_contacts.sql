@@ -60,7 +60,9 @@ select
     cast(enriched.outcome as varchar) as outcome,
     cast(enriched.satisfaction as varchar) as satisfaction,
     cast(enriched.subject as varchar) as subject,
-    cast(enriched.text_excerpt as varchar) as text_excerpt
+    cast(enriched.text_excerpt as varchar) as text_excerpt,
+    -- the dbt build that wrote the row: publishing copies only the rows of builds not yet published
+    cast(enriched._built_in as varchar) as _built_in
 from {{ ref('int_contacts_enriched') }} as enriched
 left join {{ ref('stg_reference__departments') }} as departments
     on departments.department_id = enriched.department_id

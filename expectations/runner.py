@@ -4,6 +4,9 @@
     rows = results_to_rows(results, run_id)          # -> raw.quality_results
 
 Batches are pandas frames of the raw tables (latest version per id for tickets/calls/surveys).
+tickets/calls/surveys may also come as an iterable of frames (chunks, all rows of a key in one),
+validated one chunk at a time: the whole history of a first run does not fit in memory at once.
+GX's outcome on each chunk is merged into one CheckResult per check, the same as for one frame.
 Reference checks (``*_in_departments``, ``*_in_reasons``) run when the referenced batch is supplied;
 the rejects and freshness checks run when ``load_audit`` (raw.load_audit) is supplied. GX is imported
 on the first call, not when this module is imported (Dagster loads it at code-location start).
@@ -17,7 +20,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -196,12 +199,14 @@ def _examples(values: list) -> str:
     return _show(distinct, 5)
 
 
-def _problem(check: str, kind: str, kwargs: Mapping, unexpected: list, rows: pd.DataFrame) -> str:
-    """What the failing rows have wrong, in words, with a few of the offending values."""
+def _problem(check: str, kind: str, kwargs: Mapping, unexpected: list, rows: list[dict], columns: set[str]) -> str:
+    """What the failing rows have wrong, in words, with a few of the offending values.
+
+    ``rows``: the first failing rows (JSON-safe records); ``columns``: the columns of the batch."""
     short = check.split(".", 1)[1]
     if short in _CUSTOM_PROBLEM:
         problem, column = _CUSTOM_PROBLEM[short]
-        return f"{problem}: {_examples(rows[column].tolist())}" if column in rows.columns else problem
+        return f"{problem}: {_examples([row[column] for row in rows])}" if column in columns else problem
     column = kwargs.get("column")
     if kind == "expect_column_values_to_not_be_null":
         return f"have no {column}"
@@ -226,21 +231,24 @@ def _problem(check: str, kind: str, kwargs: Mapping, unexpected: list, rows: pd.
     return f"fail {kind}"
 
 
-def _where(rows: pd.DataFrame) -> str:
-    """'; e.g. in tickets/p1.json (record 4), …' from the loader's bookkeeping columns."""
+def _places(rows: pd.DataFrame) -> list[tuple]:
+    """(file, record) of each row, from the loader's bookkeeping columns (none without ``_file``)."""
     if rows.empty or "_file" not in rows.columns:
-        return ""
-    records = (
-        rows["_record"] if "_record" in rows.columns else pd.Series([None] * len(rows), index=rows.index)
-    )
-    places = []
-    for file, record in zip(rows["_file"], records, strict=True):
+        return []
+    records = rows["_record"] if "_record" in rows.columns else [None] * len(rows)
+    return list(zip(rows["_file"], records, strict=True))
+
+
+def _where(places: list[tuple]) -> str:
+    """'; e.g. in tickets/p1.json (record 4), …' from the (file, record) of the failing rows."""
+    shown = []
+    for file, record in places:
         if pd.isna(file):
             continue
         place = f"{file} (record {record})" if pd.notna(record) else str(file)
-        if place not in places:
-            places.append(place)
-    return f"; e.g. in {_show(places, 3)}" if places else ""
+        if place not in shown:
+            shown.append(place)
+    return f"; e.g. in {_show(shown, 3)}" if shown else ""
 
 
 def _exception_message(info) -> str | None:
@@ -252,95 +260,153 @@ def _exception_message(info) -> str | None:
     return "; ".join(m for m in messages if m) or None
 
 
+@dataclass
+class _Outcome:
+    """One expectation's raw outcome over a whole batch, merged from GX's outcome on each chunk.
+
+    The same as GX's outcome on the concatenated chunks: a failure anywhere fails, the counts add
+    up, and the first failing values and rows (at most ``_PARTIAL_COUNT``) are the first chunks'."""
+
+    config: Any  # the ExpectationConfiguration
+    success: bool = True
+    failing: int = 0
+    error: str | None = None  # the first chunk's GX exception, if any: then not evaluated
+    missing: list[str] = field(default_factory=list)  # the schema check: required columns absent
+    unexpected: list = field(default_factory=list)  # the first failing values
+    rows: list[dict] = field(default_factory=list)  # the first failing rows, JSON-safe
+    places: list[tuple] = field(default_factory=list)  # their (file, record)
+
+    def add(self, outcome, frame: pd.DataFrame) -> None:
+        """Merge GX's ``outcome`` on one chunk; ``frame``: the chunk's rows, indexed as validated."""
+        if self.error:
+            return
+        self.error = _exception_message(outcome.exception_info)
+        if self.error:
+            return
+        result = outcome.result or {}
+        self.success = self.success and bool(outcome.success)
+        if self.config.type == "expect_table_columns_to_match_set":
+            self.missing = list(((result.get("details") or {}).get("mismatched") or {}).get("missing") or [])
+            return
+        self.failing += int(result.get("unexpected_count") or 0)
+        room = _PARTIAL_COUNT - len(self.rows)
+        if room > 0:
+            self.unexpected.extend(list(result.get("partial_unexpected_list") or [])[:room])
+            index = [i for i in result.get("partial_unexpected_index_list") or [] if i in frame.index]
+            rows = frame.loc[index[:room]]
+            self.rows.extend(_records(rows))
+            self.places.extend(_places(rows))
+
+
+def _check_result(
+    outcome: _Outcome, asset: str, total: int, new_only: bool, columns: set[str], resolved: dict[str, str]
+) -> CheckResult:
+    """The CheckResult of a merged outcome; ``total``: rows validated, ``columns``: the batch's."""
+    config = outcome.config
+    check = config.meta["check"]
+    if outcome.error:
+        return _result(check, resolved, False, 0, [], f"{check}: could not be evaluated: {outcome.error}")
+    if config.type == "expect_table_columns_to_match_set":
+        missing = outcome.missing
+        details = (
+            f"{check}: {len(missing)} required column(s) missing from {asset}: {_show(missing)}"
+            if missing
+            else f"{check}: passed, all {len(config.kwargs['column_set'])} columns present"
+        )
+        sample = [{"missing_column": c} for c in missing[:SAMPLE_ROWS]]
+        return _result(check, resolved, outcome.success, len(missing), sample, details)
+    of_rows = f"{total:,} new or updated rows" if new_only else f"{total:,} rows"
+    if outcome.success and new_only and not total:
+        details = f"{check}: passed, no new rows"
+    elif outcome.success:
+        details = f"{check}: passed (0 of {of_rows} fail)"
+    else:
+        problem = _problem(check, config.type, config.kwargs, outcome.unexpected, outcome.rows, columns)
+        details = f"{check}: {outcome.failing:,} of {of_rows} {problem}{_where(outcome.places)}"
+    return _result(check, resolved, outcome.success, outcome.failing, outcome.rows[:SAMPLE_ROWS], details)
+
+
+def _validator(datasource, part: str, expectations: list):
+    """validate(frame) -> GX's outcomes of ``expectations`` on that frame, for each chunk in turn.
+
+    GX caches a batch's data and Batch in the execution engine until the next batch replaces them:
+    validate lets go of them once validated, so a chunk is not held while the next one is read."""
+    import great_expectations as gx
+
+    definition = datasource.add_dataframe_asset(part).add_batch_definition_whole_dataframe("latest")
+    suite = gx.ExpectationSuite(name=part, expectations=expectations)
+    result_format = {"result_format": "SUMMARY", "partial_unexpected_count": _PARTIAL_COUNT}
+
+    def validate(data: pd.DataFrame) -> list:
+        gx_batch = definition.get_batch(batch_parameters={"dataframe": data})
+        try:
+            return list(gx_batch.validate(suite, result_format=result_format).results)
+        finally:
+            cache = datasource.get_execution_engine().batch_manager
+            cache.batch_data_cache.pop(gx_batch.id, None)
+            cache.reset_batch_cache()
+
+    return validate
+
+
 def _validate_batch(
     batch: str,
-    frame: pd.DataFrame,
+    chunks: Iterable[pd.DataFrame],
     params: QualityParams,
     refs,
     resolved: dict[str, str],
     datasource,
     new_only: bool = False,
 ) -> list[CheckResult]:
-    """``new_only``: the frame holds only the rows new or updated since the last passing check."""
-    import great_expectations as gx
-
+    """Validate a batch given as chunks (frames with a fresh index; one frame = one chunk): every
+    row of a key the checks judge across rows must be in one chunk. One CheckResult per check,
+    as if the concatenated chunks were validated. ``new_only``: the batch holds only the rows new
+    or updated since the last passing check."""
     from expectations.suites import build_suite, prepare
 
     asset = asset_for(batch)
-    prepared = prepare(batch, frame)
     suite = build_suite(batch, params, refs)
-    present = set(prepared.columns)
     results: list[CheckResult] = []
-    runnable = []
-    for expectation in suite.expectations:
-        check = expectation.meta["check"]
-        missing = sorted(_columns_of(expectation.configuration.kwargs) - present)
-        if missing:
-            # the schema check already blocks on this; say why this one could not run
-            why = f"{check}: not evaluated, column(s) {', '.join(missing)} missing from {asset}"
-            results.append(_result(check, resolved, False, 0, [], why))
-        else:
-            runnable.append(expectation)
-    if not runnable:
-        return results
-
-    # GX fingerprints (hashes) every column of a batch: table-level expectations get the columns
-    # without rows, row-level ones only the columns they read.
-    table_level = [e for e in runnable if not _columns_of(e.configuration.kwargs)]
-    row_level = [e for e in runnable if _columns_of(e.configuration.kwargs)]
-    used = sorted(set().union(*(_columns_of(e.configuration.kwargs) for e in row_level)))
-    outcomes = []
-    for part, expectations, data in (
-        (f"{batch}__columns", table_level, prepared.iloc[:0]),
-        (batch, row_level, prepared[used]),
-    ):
-        if not expectations:
-            continue
-        gx_batch = (
-            datasource.add_dataframe_asset(part)
-            .add_batch_definition_whole_dataframe("latest")
-            .get_batch(batch_parameters={"dataframe": data})
-        )
-        validation = gx_batch.validate(
-            gx.ExpectationSuite(name=part, expectations=expectations),
-            result_format={"result_format": "SUMMARY", "partial_unexpected_count": _PARTIAL_COUNT},
-        )
-        outcomes.extend(validation.results)
-    total = len(frame)
-    of_rows = f"{total:,} new or updated rows" if new_only else f"{total:,} rows"
-    for outcome in outcomes:
-        config = outcome.expectation_config
-        check = config.meta["check"]
-        error = _exception_message(outcome.exception_info)
-        if error:
-            results.append(
-                _result(check, resolved, False, 0, [], f"{check}: could not be evaluated: {error}")
-            )
-            continue
-        result = outcome.result or {}
-        if config.type == "expect_table_columns_to_match_set":
-            missing = list(((result.get("details") or {}).get("mismatched") or {}).get("missing") or [])
-            details = (
-                f"{check}: {len(missing)} required column(s) missing from {asset}: {_show(missing)}"
-                if missing
-                else f"{check}: passed, all {len(config.kwargs['column_set'])} columns present"
-            )
-            sample = [{"missing_column": c} for c in missing[:SAMPLE_ROWS]]
-            results.append(_result(check, resolved, outcome.success, len(missing), sample, details))
-            continue
-        failing = int(result.get("unexpected_count") or 0)
-        index = list(result.get("partial_unexpected_index_list") or [])
-        rows = frame.loc[[i for i in index if i in frame.index]]
-        if outcome.success and new_only and not total:
-            details = f"{check}: passed, no new rows"
-        elif outcome.success:
-            details = f"{check}: passed (0 of {of_rows} fail)"
-        else:
-            unexpected = result.get("partial_unexpected_list") or []
-            problem = _problem(check, config.type, config.kwargs, unexpected, rows)
-            details = f"{check}: {failing:,} of {of_rows} {problem}{_where(rows)}"
-        sample = _records(rows.head(SAMPLE_ROWS))
-        results.append(_result(check, resolved, outcome.success, failing, sample, details))
+    outcomes: dict[str, _Outcome] = {}
+    columns: set[str] | None = None
+    validate = None
+    used: list[str] = []
+    total = 0
+    for frame in chunks:
+        prepared = prepare(batch, frame)
+        if columns is None:  # the first chunk: the schema, and which checks can run on it
+            columns, present = set(frame.columns), set(prepared.columns)
+            runnable = []
+            for expectation in suite.expectations:
+                check = expectation.meta["check"]
+                missing = sorted(_columns_of(expectation.configuration.kwargs) - present)
+                if missing:
+                    # the schema check already blocks on this; say why this one could not run
+                    why = f"{check}: not evaluated, column(s) {', '.join(missing)} missing from {asset}"
+                    results.append(_result(check, resolved, False, 0, [], why))
+                else:
+                    runnable.append(expectation)
+            # GX fingerprints (hashes) every column of a batch: table-level expectations get the
+            # columns without rows (once), row-level ones only the columns they read (every chunk).
+            table_level = [e for e in runnable if not _columns_of(e.configuration.kwargs)]
+            row_level = [e for e in runnable if _columns_of(e.configuration.kwargs)]
+            for e in runnable:
+                outcomes[e.meta["check"]] = _Outcome(e.configuration)
+            if table_level:
+                columns_only = prepared.iloc[:0].copy()  # not a view, which would hold the whole chunk
+                for outcome in _validator(datasource, f"{batch}__columns", table_level)(columns_only):
+                    outcomes[outcome.expectation_config.meta["check"]].add(outcome, frame)
+            if row_level:
+                used = sorted(set().union(*(_columns_of(e.configuration.kwargs) for e in row_level)))
+                validate = _validator(datasource, batch, row_level)
+        total += len(frame)
+        if validate is not None:
+            for outcome in validate(prepared[used]):
+                outcomes[outcome.expectation_config.meta["check"]].add(outcome, frame)
+        del frame, prepared  # the next chunk is read after this one is gone
+    if columns is None:
+        raise ValueError(f"run_checks: the {batch} batch is an empty iterable (no frame, not even an empty one)")
+    results.extend(_check_result(o, asset, total, new_only, columns, resolved) for o in outcomes.values())
     return results
 
 
@@ -352,10 +418,9 @@ def _verdict_sample(verdict) -> dict:
     return _json_value({k: v for k, v in asdict(verdict).items() if k not in ("passed", "details")})
 
 
-def _volume(batch: str, frame: pd.DataFrame, params: QualityParams, resolved) -> CheckResult:
-    """``frame``: the batch's contacts over the whole history, one per row or counted (contact_starts)."""
+def _volume(batch: str, counts: pd.DataFrame, params: QualityParams, resolved) -> CheckResult:
+    """``counts``: the batch's contacts per business day over the whole history (``day``, ``contacts``)."""
     check = f"{batch}.volume_drop"
-    counts = daily_contact_counts(frame, params.timezone)
     day = params.run_date
     if day is None:
         # the latest day in the data, but never today: today is still being filled
@@ -372,6 +437,15 @@ def _volume(batch: str, frame: pd.DataFrame, params: QualityParams, resolved) ->
     sample = [] if verdict.passed else [_verdict_sample(verdict)]
     failing = 0 if verdict.passed else 1
     return _result(check, resolved, verdict.passed, failing, sample, f"{batch}.{verdict.details}")
+
+
+def _summed_counts(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Daily counts of several chunks (``daily_contact_counts`` each) added up per day."""
+    kept = [p for p in parts if not p.empty] or parts[:1]
+    if len(kept) == 1:
+        return kept[0]
+    total = pd.concat(kept, ignore_index=True).groupby("day")["contacts"].sum().sort_index()
+    return pd.DataFrame({"day": total.index.to_numpy(dtype=object), "contacts": total.to_numpy(dtype="int64")})
 
 
 def _current_run(audit: pd.DataFrame, run_id: str | None) -> tuple[pd.DataFrame, str | None]:
@@ -448,8 +522,31 @@ def _keys(frame: pd.DataFrame | None, column: str) -> tuple[str, ...] | None:
     return tuple(sorted(set(values[values != ""])))
 
 
+Frames = pd.DataFrame | Iterable[pd.DataFrame]
+CHUNKED_BATCHES: tuple[str, ...] = INCREMENTAL_BATCHES  # the batches that may come as chunks
+
+
+def _frames(batch: Frames) -> Iterator[pd.DataFrame]:
+    """The chunks of a batch (a frame is one chunk), each with a fresh index: GX reports failing
+    rows by index label. Holds no chunk while the next one is read."""
+    if isinstance(batch, pd.DataFrame):
+        yield batch.reset_index(drop=True)
+        return
+    for frame in batch:
+        yield frame.reset_index(drop=True)
+        del frame
+
+
+def _counting(frames: Iterable[pd.DataFrame], timezone: str, into: list[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """``frames`` unchanged, appending each one's contacts per business day to ``into`` on the way."""
+    for frame in frames:
+        into.append(daily_contact_counts(frame, timezone))
+        yield frame
+        del frame
+
+
 def run_checks(
-    batches: Mapping[str, pd.DataFrame],
+    batches: Mapping[str, Frames],
     config: Mapping | Any | None = None,
     *,
     now: datetime | None = None,
@@ -463,6 +560,11 @@ def run_checks(
     ``reason_map``, ``incidents``, ``actions``, ``volumes``, ``targets``) and optionally
     ``load_audit`` and ``contact_starts`` (contacts per started_at over the whole history, columns
     batch, started_at, contacts: the volume checks count days from it when supplied).
+    tickets, calls and surveys may each be a frame or an iterable of frames (chunks, e.g.
+    ``orchestration.lib.batches.BatchChunks``), validated one at a time with the same CheckResults
+    as for their concatenation, provided the rows sharing a key the checks judge across rows
+    (``source_system, native_id``; ``response_id``) are in one chunk. The schema check runs on the
+    first chunk; without ``contact_starts``, the volume checks add up the days of every chunk.
     config: the whycall.yml dict or a WhycallConfig (params.py lists the keys read).
     now (naive UTC, default: the clock) bounds the time window and ages; run_date is the business
     day the volume check judges (default: the latest day in the batch before today); run_id picks
@@ -476,6 +578,11 @@ def run_checks(
         raise ValueError(
             f"run_checks: unknown batch(es) {', '.join(unknown)}; "
             f"expected {', '.join(BATCHES)}, {AUDIT_BATCH} or {STARTS_BATCH}"
+        )
+    chunked = sorted(n for n, b in batches.items() if n not in CHUNKED_BATCHES and not isinstance(b, pd.DataFrame))
+    if chunked:
+        raise TypeError(
+            f"run_checks: {', '.join(chunked)} must be a DataFrame; only {', '.join(CHUNKED_BATCHES)} may be chunks"
         )
     starts = batches.get(STARTS_BATCH)
     if incremental and starts is None and any(b in batches for b in CONTACT_BATCHES):
@@ -495,12 +602,16 @@ def run_checks(
     datasource = _datasource() if names else None
     results: list[CheckResult] = []
     for batch in names:
-        frame = batches[batch].reset_index(drop=True)  # GX reports failing rows by index label
+        frames = _frames(batches[batch])
+        daily: list[pd.DataFrame] = []
+        if batch in CONTACT_BATCHES and starts is None:  # the volume history is the batch itself
+            frames = _counting(frames, params.timezone, daily)
         new_only = incremental and batch in INCREMENTAL_BATCHES
-        results.extend(_validate_batch(batch, frame, params, refs, resolved, datasource, new_only))
+        results.extend(_validate_batch(batch, frames, params, refs, resolved, datasource, new_only))
         if batch in CONTACT_BATCHES:
-            history = frame if starts is None else starts[starts["batch"] == batch]
-            results.append(_volume(batch, history, params, resolved))
+            counts = (_summed_counts(daily) if starts is None
+                      else daily_contact_counts(starts[starts["batch"] == batch], params.timezone))
+            results.append(_volume(batch, counts, params, resolved))
     audit = batches.get(AUDIT_BATCH)
     if audit is not None:
         audit = audit.reset_index(drop=True)

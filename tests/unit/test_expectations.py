@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import asdict
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -771,3 +773,130 @@ def test_incremental_run_validates_the_new_rows_and_counts_volume_from_the_histo
     # new rows without the history would judge the volume on one day: refused
     with pytest.raises(ValueError, match="contact_starts"):
         run_checks({"tickets": new}, CONFIG, now=NOW, incremental=True)
+
+
+# --- chunked batches: the history of a first run validated one chunk at a time ---------------------------
+
+
+def _cut(frame: pd.DataFrame, *bounds: int) -> list[pd.DataFrame]:
+    """``frame`` cut at the given row positions (a repeated position makes an empty chunk)."""
+    edges = [0, *bounds, len(frame)]
+    return [frame.iloc[a:b] for a, b in pairwise(edges)]
+
+
+def _broken_history() -> tuple[pd.DataFrame, pd.DataFrame, date]:
+    """Tickets over five weeks with a drop on the last day, and surveys, failing in several places."""
+    day = date(2024, 3, 29)
+    frame = _daily_tickets({**{day - timedelta(weeks=k): 20 for k in range(1, 5)}, day: 8})  # 88 rows
+    frame.loc[[3, 25, 41, 70], "handle_seconds"] = -5.0
+    frame.loc[range(0, 88, 3), "channel"] = [f"fax{i}" for i in range(0, 88, 3)]  # 30: over GX's 20
+    frame.loc[[10, 80], "native_id"] = None
+    frame.loc[31, "native_id"] = frame.loc[30, "native_id"]  # duplicate keys, each inside one chunk
+    frame.loc[66, "native_id"] = frame.loc[65, "native_id"]
+    frame.loc[[82, 85], "started_at"] = pd.Timestamp(NOW + timedelta(days=30))  # 2 of the day's 8
+    responses = [_response(i) for i in range(30)]
+    for i in (1, 12, 28):
+        responses[i]["nps"] = 11.0
+    responses[16]["response_id"] = responses[15]["response_id"]
+    responses[17] = {**responses[15], "source_system": "csv"}  # the same response from two sources
+    return frame, surveys(responses), day
+
+
+def _as_dicts(results: dict[str, CheckResult]) -> dict[str, dict]:
+    return {name: asdict(r) for name, r in results.items()}
+
+
+def test_chunks_give_the_results_of_the_whole_frame():
+    frame, responses, day = _broken_history()
+    whole = check({"tickets": frame, "surveys": responses}, run_date=day)
+    assert failed(whole) == {
+        "tickets.handle_seconds_non_negative": 4,
+        "tickets.channel_allowed": 30,
+        "tickets.native_id_not_null": 2,
+        "tickets.native_id_unique": 4,
+        "tickets.started_at_window": 2,
+        "tickets.volume_drop": 1,
+        "surveys.nps_range": 3,
+        "surveys.response_id_unique": 3,
+    }
+    # failing rows in every chunk, an empty chunk, the duplicate pairs (30, 31) and (65, 66) kept whole;
+    # chunks as a generator (read once) or a list
+    chunks = _cut(frame, 20, 20, 50, 70)
+    in_chunks = check({"tickets": (c for c in chunks), "surveys": _cut(responses, 7, 18)}, run_date=day)
+    assert _as_dicts(in_chunks) == _as_dicts(whole)
+    # the contract: rows sharing a key in one chunk (read_batches buckets by key); R_15 split is missed
+    split = check({"surveys": _cut(responses, 16)}, run_date=day)
+    assert split["surveys.response_id_unique"].failing_rows == 2
+    assert whole["tickets.channel_allowed"].details.startswith("tickets.channel_allowed: 30 of 88 rows have")
+    assert whole["tickets.volume_drop"].sample[0]["contacts"] == 6  # the 8 of the day, 2 moved out of it
+    # the same as one chunk per row where no key is shared
+    singles = [frame.iloc[i:i + 1] for i in range(len(frame)) if i not in (30, 31, 65, 66)]
+    paired = frame.drop(index=[30, 31, 65, 66])
+    assert _as_dicts(check({"tickets": singles}, run_date=day)) == _as_dicts(check({"tickets": paired}, run_date=day))
+
+
+def test_incremental_chunks_give_the_results_of_the_whole_frame():
+    frame, responses, day = _broken_history()
+    starts = _starts(frame)
+    batches = {"tickets": frame, "surveys": responses, "contact_starts": starts}
+    whole = check(batches, run_date=day, incremental=True)
+    chunked = {"tickets": _cut(frame, 33, 60), "surveys": iter(_cut(responses, 15)), "contact_starts": starts}
+    assert _as_dicts(check(chunked, run_date=day, incremental=True)) == _as_dicts(whole)
+    assert "of 88 new or updated rows" in whole["tickets.native_id_unique"].details
+    # nothing new, in one empty chunk or several
+    empty = {"tickets": frame.iloc[:0], "contact_starts": starts}
+    empties = {"tickets": [frame.iloc[:0], frame.iloc[:0]], "contact_starts": starts}
+    assert _as_dicts(check(empties, run_date=day, incremental=True)) == _as_dicts(
+        check(empty, run_date=day, incremental=True))
+
+
+class _Probe:
+    """A value held by every row of a chunk: alive while any frame made from the chunk is."""
+
+
+def test_chunks_are_validated_one_at_a_time():
+    """run_checks lets go of a chunk (and of every frame made from it) before it takes the next."""
+    import gc
+    import weakref
+
+    frame, _, day = _broken_history()
+    alive: list[weakref.ref] = []
+
+    def chunks():
+        for part in _cut(frame, 22, 44, 66):
+            gc.collect()
+            assert all(ref() is None for ref in alive), "a previous chunk is still referenced"
+            probe = _Probe()
+            alive.append(weakref.ref(probe))
+            yield part.assign(_probe=pd.Series([probe] * len(part), index=part.index, dtype=object))
+            del probe
+
+    results = check({"tickets": chunks()}, run_date=day)
+    assert len(alive) == 4 and results["tickets.channel_allowed"].failing_rows == 30
+
+
+def test_gx_lets_go_of_a_validated_chunk():
+    """GX caches a batch's data until the next batch: the runner's validator drops it at once."""
+    import gc
+    import weakref
+
+    import great_expectations.expectations as gxe
+
+    from expectations.runner import _datasource, _validator
+
+    values = np.arange(1000.0)
+    held = weakref.ref(values)
+    data = pd.DataFrame({"a": values}, copy=False)
+    del values
+    validate = _validator(_datasource(), "probe", [gxe.ExpectColumnValuesToNotBeNull(column="a")])
+    assert [o.success for o in validate(data)] == [True]
+    del data
+    gc.collect()
+    assert held() is None
+
+
+def test_only_the_row_batches_may_be_chunks():
+    with pytest.raises(TypeError, match="departments must be a DataFrame"):
+        run_checks({"departments": [departments()]}, CONFIG, now=NOW)
+    with pytest.raises(ValueError, match="empty iterable"):
+        run_checks({"tickets": []}, CONFIG, now=NOW)

@@ -18,11 +18,13 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from expectations import results_to_rows, run_checks
 from expectations.catalog import STARTS_BATCH
-from orchestration.lib.batches import accepted_until, read_batches, record_results
+from orchestration.lib import batches as batches_module
+from orchestration.lib.batches import BatchChunks, accepted_until, read_batches, record_results
 from orchestration.lib.loader import connect_state, insert_rows, load_file
 from orchestration.lib.records import Chunk
 
@@ -62,6 +64,16 @@ class State:
 
     def run(self, run_id: str, files: dict[str, list[dict]], run_date: dt.date | None = None):
         """Load the files (relname -> rows) in run ``run_id``, then check the run as Dagster does."""
+        self.load(run_id, files)
+        checked_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        batches = read_batches(self.con, run_id)
+        frames = materialised(batches)  # what the run validates, for the asserts
+        results = run_checks(batches, CONFIG, run_id=run_id, run_date=run_date, incremental=True)  # chunks
+        record_results(self.con, results_to_rows(results, run_id), checked_at)
+        return frames, {r.check: r for r in results}
+
+    def load(self, run_id: str, files: dict[str, list[dict]]) -> None:
+        """Load the files (relname -> rows) in run ``run_id``, without checking them."""
         for relname, rows in files.items():
             path = self.root / "landing" / relname
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -69,11 +81,11 @@ class State:
             table = relname.split("/")[0]
             load_file(self.con, run_id=run_id, source=table, table=table, path=path, relname=relname,
                       chunks=_json_chunks)
-        checked_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        batches = read_batches(self.con, run_id)
-        results = run_checks(batches, CONFIG, run_id=run_id, run_date=run_date, incremental=True)
-        record_results(self.con, results_to_rows(results, run_id), checked_at)
-        return batches, {r.check: r for r in results}
+
+
+def materialised(batches: dict) -> dict:
+    """read_batches' output with every chunked batch read into one frame."""
+    return {name: b.frame() if isinstance(b, BatchChunks) else b for name, b in batches.items()}
 
 
 def blocking(results) -> set[str]:
@@ -213,3 +225,68 @@ def test_read_batches_scales_with_the_new_rows_not_the_history(state):
     assert len(starts) <= 28 * 96 + 50  # ...in at most one row per 15 minutes
     assert len(batches["load_audit"]) == 2
     assert results["tickets.native_id_not_null"].details.endswith("(0 of 50 new or updated rows fail)")
+
+
+# --- a whole history read in chunks (a first run at 10M contacts) --------------------------------------------
+
+_KEYS = {"tickets": ["source_system", "native_id"], "calls": ["source_system", "native_id"],
+         "surveys": ["response_id"]}
+
+
+def _rows(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """The rows of a batch in a fixed order, to compare batches read in different orders."""
+    return frame.sort_values([*_KEYS[table], "source_system", "_file", "_record"]).reset_index(drop=True)
+
+
+def _outcomes(results) -> dict:
+    """What a run concluded, with samples as sets: chunks come in another row order."""
+    return {r.check: (r.passed, r.failing_rows, r.severity, sorted(json.dumps(row, sort_keys=True) for row in r.sample))
+            for r in results}
+
+
+def _assert_chunked_like_whole(con, run_id: str | None, expected_buckets: dict[str, int], monkeypatch) -> None:
+    whole = read_batches(con, run_id)
+    assert {t: whole[t].buckets for t in _KEYS} == dict.fromkeys(_KEYS, 1)  # few rows: one chunk each
+    monkeypatch.setattr(batches_module, "CHUNK_ROWS", 3)
+    chunked = read_batches(con, run_id)
+    assert {t: chunked[t].buckets for t in _KEYS} == expected_buckets
+    for table in _KEYS:
+        chunks = list(chunked[table])
+        assert len(chunks) == expected_buckets[table]
+        union = pd.concat([c.assign(chunk=n) for n, c in enumerate(chunks)], ignore_index=True)
+        # every row sharing a key the checks judge across rows (both sources' R_1, R_2) in one chunk
+        assert (union.groupby(_KEYS[table], dropna=False)["chunk"].nunique() == 1).all()
+        assert expected_buckets[table] == 1 or sum(len(c) > 0 for c in chunks) > 1  # really cut
+        pd.testing.assert_frame_equal(_rows(union.drop(columns="chunk"), table), _rows(whole[table].frame(), table),
+                                      check_dtype=False)
+    # and the checks conclude the same, whether they read one frame or the chunks
+    frames = materialised(read_batches(con, run_id))
+    incremental = run_id is not None
+    args = {"run_id": run_id, "incremental": incremental}
+    assert _outcomes(run_checks(chunked, CONFIG, **args)) == _outcomes(run_checks(frames, CONFIG, **args))
+
+
+def test_read_batches_in_chunks_keep_each_key_together(state, monkeypatch):
+    day = TODAY - dt.timedelta(days=2)
+    state.run("run-1", {"tickets/day1.json": [ticket(f"a{i}", day) for i in range(30)],
+                        "calls/day1.json": [ticket(f"c{i}", day) for i in range(9)],
+                        "surveys/q1.json": [survey(f"R_{i}", day) for i in range(12)]})
+    later = (dt.datetime.combine(day, dt.time(9)) + dt.timedelta(hours=6)).isoformat()
+    # run 2: new versions of ten tickets (one now negative), ten new ones; two responses again from csv
+    updates = [ticket(f"a{i}", day, updated_at=later, handle_seconds=-5.0 if i == 4 else 300.0) for i in range(10)]
+    nameless = [ticket(None, day, hour=h) for h in (10, 11)]  # a NULL key hashes to a bucket too (one chain)
+    state.load("run-2", {"tickets/day2.json": updates + [ticket(f"b{i}", day) for i in range(10)] + nameless,
+                         "surveys/csv.json": [survey(f"R_{i}", day, source="csv") for i in (1, 2, 20, 21)]})
+    assert state.con.execute("SELECT count(*) FROM raw.tickets WHERE native_id IS NULL").fetchone()[0] == 2
+    # the scoped read of run 2: its 26 raw rows (more than CHUNK_ROWS), then per table ceil(rows / 3) buckets
+    _assert_chunked_like_whole(state.con, "run-2", {"tickets": 8, "calls": 1, "surveys": 2}, monkeypatch)
+    monkeypatch.undo()
+    # a full read (no run id; also a first run, none accepted): 52 ticket versions, 9 calls, 16 responses
+    _assert_chunked_like_whole(state.con, None, {"tickets": 18, "calls": 3, "surveys": 6}, monkeypatch)
+    chunked = read_batches(state.con)
+    tickets = pd.concat(list(chunked["tickets"]), ignore_index=True)
+    assert len(tickets) == 41 and (tickets.loc[tickets["native_id"] == "a4", "handle_seconds"] == -5.0).all()
+    results = {r.check: r for r in run_checks(chunked, CONFIG)}
+    assert results["tickets.handle_seconds_non_negative"].failing_rows == 1
+    assert results["surveys.response_id_unique"].failing_rows == 4  # R_1 and R_2, each from two sources
+    assert results["tickets.native_id_not_null"].details.startswith("tickets.native_id_not_null: 1 of 41 rows have no")

@@ -8,62 +8,75 @@
 -- A contact is a repeat when the customer's previous inbound contact on the same reason was at most
 -- repeat_window_days local days before (same day = 0 days). An episode is a chain with gaps <= the window;
 -- episode_id is the contact_id of its first contact.
-with contacts as (
-    select
-        unified.contact_id,
-        unified.customer_key,
-        unified.started_at,
-        unified.contact_date,
-        reasons.reason_code
-    from {{ ref('int_contacts_unified') }} as unified
-    inner join {{ ref('int_contact_reasons') }} as reasons on reasons.contact_id = unified.contact_id
-    where unified.direction = 'inbound'
-        and unified.customer_key is not null
-        and reasons.reason_code <> 'none'
-        {%- if is_incremental() %}
-        -- a customer's chains are recomputed whole: a new or changed contact can start, join or split an episode
-        and unified.customer_key in ({{ scoped_customers() }})
-        {%- endif %}
-),
+-- A full build runs the chains in buckets of customers (DuckDB's windows hold their input in memory: 10M contacts
+-- at once do not fit a 3 GB buffer pool); every chain is one customer's, so the buckets are independent.
+{%- set buckets = 1 if is_incremental() else version_buckets() %}
+{%- for bucket in range(buckets) %}
+{%- if not loop.first %}
+union all
+{%- endif %}
+(
+    with contacts as (
+        select
+            unified.contact_id,
+            unified.customer_key,
+            unified.started_at,
+            unified.contact_date,
+            reasons.reason_code
+        from {{ ref('int_contacts_unified') }} as unified
+        inner join {{ ref('int_contact_reasons') }} as reasons on reasons.contact_id = unified.contact_id
+        where unified.direction = 'inbound'
+            and unified.customer_key is not null
+            and reasons.reason_code <> 'none'
+            {%- if is_incremental() %}
+            -- a customer's chains are recomputed whole: a new or changed contact can start, join or split an episode
+            and unified.customer_key in ({{ scoped_customers() }})
+            {%- endif %}
+            {%- if buckets > 1 %}
+            and hash(unified.customer_key) % {{ buckets }} = {{ bucket }}
+            {%- endif %}
+    ),
 
-sequenced as (
-    select
-        *,
-        lag(contact_date) over (
-            partition by customer_key, reason_code order by started_at, contact_id
-        ) as previous_contact_date
-    from contacts
-),
+    sequenced as (
+        select
+            *,
+            lag(contact_date) over (
+                partition by customer_key, reason_code order by started_at, contact_id
+            ) as previous_contact_date
+        from contacts
+    ),
 
-flagged as (
-    select
-        *,
-        coalesce(
-            {{ dbt.datediff('previous_contact_date', 'contact_date', 'day') }} <= {{ setting_number('repeat_window_days') }},
-            false
-        ) as is_repeat
-    from sequenced
-),
+    flagged as (
+        select
+            *,
+            coalesce(
+                {{ dbt.datediff('previous_contact_date', 'contact_date', 'day') }} <= {{ setting_number('repeat_window_days') }},
+                false
+            ) as is_repeat
+        from sequenced
+    ),
 
-numbered as (
+    numbered as (
+        select
+            *,
+            sum(case when is_repeat then 0 else 1 end) over (
+                partition by customer_key, reason_code order by started_at, contact_id
+                rows between unbounded preceding and current row
+            ) as episode_number
+        from flagged
+    )
+
     select
-        *,
-        sum(case when is_repeat then 0 else 1 end) over (
-            partition by customer_key, reason_code order by started_at, contact_id
-            rows between unbounded preceding and current row
-        ) as episode_number
-    from flagged
+        contact_id,
+        is_repeat,
+        {{ dbt.datediff('previous_contact_date', 'contact_date', 'day') }} as days_since_previous,
+        first_value(contact_id) over (
+            partition by customer_key, reason_code, episode_number order by started_at, contact_id
+            rows between unbounded preceding and unbounded following
+        ) as episode_id,
+        row_number() over (
+            partition by customer_key, reason_code, episode_number order by started_at, contact_id
+        ) as episode_sequence
+    from numbered
 )
-
-select
-    contact_id,
-    is_repeat,
-    {{ dbt.datediff('previous_contact_date', 'contact_date', 'day') }} as days_since_previous,
-    first_value(contact_id) over (
-        partition by customer_key, reason_code, episode_number order by started_at, contact_id
-        rows between unbounded preceding and unbounded following
-    ) as episode_id,
-    row_number() over (
-        partition by customer_key, reason_code, episode_number order by started_at, contact_id
-    ) as episode_sequence
-from numbered
+{%- endfor %}

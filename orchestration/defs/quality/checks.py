@@ -9,6 +9,10 @@ Each run judges what arrived (orchestration/lib/batches.py): the row-level check
 versions of the ids loaded since the last run that passed (this run's files on a daily run); the
 volume checks count the whole history in DuckDB; the reference tables are read whole; the reject
 check reads this run's files and the freshness check the last load of each file.
+
+The row-level batches come in chunks (a hash bucket of the judged key each, about 500,000 rows at
+most) that run_checks reads and validates one at a time while the connection is open: a first run
+validates the whole history (10M contacts) within the memory of a daily one.
 """
 
 
@@ -38,6 +42,7 @@ def data_quality(context: dg.AssetCheckExecutionContext, whycall: WhycallResourc
     checked_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     con = connect_state(settings.state_db)
     try:
+        # tickets/calls/surveys are read lazily, chunk by chunk, inside run_checks: keep con open until then
         batches = read_batches(con, run_id=context.run.run_id)
         # `whycall run --date D` (or a run tagged whycall/date): the volume check judges that business day
         tags = context.run.tags  # `whycall run --date`, else the partition (or last day of a backfill range)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 from pathlib import Path
 from typing import Any
@@ -270,7 +271,18 @@ def _plain(value: Any) -> Any:
 
 
 def marts_columns() -> dict[str, frozenset[str]]:
-    frame = _query(
+    stamp = warehouse_stamp()
+    if stamp is None:
+        raise WarehouseMissing(str(warehouse_path()))
+    return _marts_columns(*stamp)
+
+
+# The published file is never written in place (a publish replaces it: new mtime), so its schema is read once per
+# file, not once per query: most queries first ask which optional tables and columns exist.
+@functools.lru_cache(maxsize=8)
+def _marts_columns(path: str, mtime_ns: int, size: int) -> dict[str, frozenset[str]]:
+    frame = _cached_query(
+        path, mtime_ns, size,
         "select table_name, column_name from information_schema.columns where table_schema = ? "
         "order by table_name, ordinal_position",
         ("marts",),

@@ -15,7 +15,7 @@ A daily run reads what changed, not the history (issue 8). ``read_batches(con, r
   in the same chunk (uniqueness stays exact) and the version ranking (a window, which DuckDB cannot
   spill) runs on one bucket at a time. The number of buckets holds a chunk to about ``CHUNK_ROWS``
   rows, from the raw rows pending judgment; a daily run reads one chunk with the same SQL as one
-  whole frame. At 10M contacts a first run reads 15.2M raw ticket versions: 31 chunks of ~300,000
+  whole frame. At 10M contacts a first run reads 15.2M raw ticket versions: 16 chunks of ~600,000
   rows instead of one window that does not fit the 3 GB buffer pool nor a 10M-row frame in Python.
 - ``contact_starts``: the whole history for the volume check, counted in DuckDB: contacts per
   15-minute UTC bucket of ``started_at`` (latest, non-deleted versions), columns batch, started_at,

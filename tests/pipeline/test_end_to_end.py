@@ -92,7 +92,12 @@ def _marts_fingerprint(warehouse: Path) -> dict[str, str]:
         for table in tables:
             if table in {"load_audit", "quality_results", "rejects"}:
                 continue  # bookkeeping of each run, not facts
-            rows = con.execute(f'select * from marts."{table}" order by all').fetchall()
+            # _built_in names the dbt build that wrote a row (publishing syncs by it): bookkeeping, not facts
+            columns = [c for (c,) in con.execute(
+                "select column_name from information_schema.columns where table_schema = 'marts' "
+                "and table_name = ? and column_name <> '_built_in' order by ordinal_position", [table]).fetchall()]
+            select = ", ".join(f'"{c}"' for c in columns)
+            rows = con.execute(f'select {select} from marts."{table}" order by all').fetchall()
             out[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
         return out
     finally:

@@ -21,9 +21,10 @@
 
 {#- The raw row (_sha256, _file, _record, _loaded_at) of each record's latest, non-deleted version. The
     ranking holds all its input in memory (DuckDB's window does not spill): over the whole history it is
-    split into buckets of native ids, one window each, so 15M versions rank within a 3 GB buffer pool. -#}
+    split into buckets of native ids (full_build_buckets), one window each, so 15M versions rank within a 3 GB
+    buffer pool. -#}
 {% macro latest_version_keys(relation, only_ids=none) -%}
-    {%- set buckets = 1 if only_ids is not none else version_buckets() -%}
+    {%- set buckets = 1 if only_ids is not none else full_build_buckets() -%}
     {%- for bucket in range(buckets) %}
     {%- if not loop.first %}
     union all
@@ -51,25 +52,31 @@
             and native_id in ({{ only_ids }})
         {%- endif %}
         {%- if buckets > 1 %}
-            and hash(native_id) % {{ buckets }} = {{ bucket }}  {#- DuckDB only: buckets > 1 there -#}
+            and {{ in_bucket('native_id', bucket, buckets) }}
         {%- endif %}
     ) as ranked
     where version_rank = 1 and not coalesce(is_deleted, false)
     {%- endfor %}
 {%- endmacro %}
 
-{#- How many buckets the full ranking is split into: 8 on DuckDB (about 2M versions each at 10M contacts),
-    1 where the engine spills its windows itself. -#}
-{% macro version_buckets() -%}
-    {{ return(adapter.dispatch('version_buckets', 'whycall')()) }}
+{#- How many buckets a window over the whole history is split into (the version ranking here, the repeat chains
+    in int_repeats_episodes): 8 on DuckDB (about 2M versions each at 10M contacts), 1 where the engine spills its
+    windows itself. -#}
+{% macro full_build_buckets() -%}
+    {{ return(adapter.dispatch('full_build_buckets', 'whycall')()) }}
 {%- endmacro %}
 
-{% macro default__version_buckets() -%}
+{% macro default__full_build_buckets() -%}
     {{ return(1) }}
 {%- endmacro %}
 
-{% macro duckdb__version_buckets() -%}
-    {{ return(var('version_buckets', 8) | int) }}
+{% macro duckdb__full_build_buckets() -%}
+    {{ return(var('full_build_buckets', 8) | int) }}
+{%- endmacro %}
+
+{#- SQL condition: expr falls in hash bucket `bucket` of `buckets` (DuckDB only: buckets > 1 only there). -#}
+{% macro in_bucket(expr, bucket, buckets) -%}
+    hash({{ expr }}) % {{ buckets }} = {{ bucket }}
 {%- endmacro %}
 
 {#- Staged contacts of raw.tickets / raw.calls: latest versions, cleaned columns. only_ids (a query of

@@ -10,7 +10,7 @@
 -- episode_id is the contact_id of its first contact.
 -- A full build runs the chains in buckets of customers (DuckDB's windows hold their input in memory: 10M contacts
 -- at once do not fit a 3 GB buffer pool); every chain is one customer's, so the buckets are independent.
-{%- set buckets = 1 if is_incremental() else version_buckets() %}
+{%- set buckets = 1 if is_incremental() else full_build_buckets() %}
 {%- for bucket in range(buckets) %}
 {%- if not loop.first %}
 union all
@@ -33,7 +33,7 @@ union all
             and unified.customer_key in ({{ scoped_customers() }})
             {%- endif %}
             {%- if buckets > 1 %}
-            and hash(unified.customer_key) % {{ buckets }} = {{ bucket }}
+            and {{ in_bucket('unified.customer_key', bucket, buckets) }}
             {%- endif %}
     ),
 

@@ -513,7 +513,20 @@ SURVEY_AGGREGATES = f"""
         / nullif(count(s.nps), 0) as nps,
     avg(s.ces) as ces
 """
-SURVEY_WHERE = "s.responded_at::date between ? and ? and (? or not coalesce(s.is_suspect, false))"
+SURVEY_WHERE = "{day} between ? and ? and (? or not coalesce(s.is_suspect, false))"
+# Local business dates, as the marts use them (a response at 23:30 UTC may be tomorrow in the business time zone);
+# the UTC date only for a warehouse published before these columns existed.
+SURVEY_LOCAL_DATE_COLUMN = ("response_date",)
+ALERT_LOCAL_DATE_COLUMN = ("alert_date",)
+
+
+def _survey_day() -> str:
+    local = present_columns("survey_responses", SURVEY_LOCAL_DATE_COLUMN)
+    return "s.response_date" if local else "s.responded_at::date"
+
+
+def _alert_day() -> str:
+    return "a.alert_date" if present_columns("alerts", ALERT_LOCAL_DATE_COLUMN) else "a.created_at::date"
 
 
 def _survey_aggregates() -> str:
@@ -525,7 +538,7 @@ def _survey_aggregates() -> str:
 
 def survey_kpis(start: dt.date, end: dt.date, include_suspects: bool) -> dict[str, Any]:
     return _scalar_row(
-        f"select {_survey_aggregates()} from marts.survey_responses s where {SURVEY_WHERE}",
+        f"select {_survey_aggregates()} from marts.survey_responses s where {SURVEY_WHERE.format(day=_survey_day())}",
         [start, end, include_suspects],
     )
 
@@ -533,9 +546,9 @@ def survey_kpis(start: dt.date, end: dt.date, include_suspects: bool) -> dict[st
 def survey_kpis_weekly(start: dt.date, end: dt.date, include_suspects: bool) -> pd.DataFrame:
     return _query(
         f"""
-        select ?::date - (7 * (date_diff('day', s.responded_at::date, ?::date) // 7) + 6)::integer as week_start,
+        select ?::date - (7 * (date_diff('day', {_survey_day()}, ?::date) // 7) + 6)::integer as week_start,
                {_survey_aggregates()}
-        from marts.survey_responses s where {SURVEY_WHERE}
+        from marts.survey_responses s where {SURVEY_WHERE.format(day=_survey_day())}
         group by all order by week_start
         """,
         [end, end, start, end, include_suspects],
@@ -876,7 +889,7 @@ def alert_summary(start: dt.date, end: dt.date, include_suspects: bool) -> dict[
                count(*) filter (where a.status = 'open') as open,
                median(a.hours_to_recontact) filter (where a.recontacted_at is not null) as median_hours
         from marts.alerts a left join marts.survey_responses r using (response_id)
-        where a.created_at::date between ? and ? and {ALERT_WHERE}
+        where {_alert_day()} between ? and ? and {ALERT_WHERE}
         """,
         [start, end, include_suspects],
     )

@@ -38,3 +38,19 @@
         else {{ per_channel['default'] | float }}
     end
 {%- endmacro %}
+
+{#- SQL condition: the contact's source family and source ('calls:talk', 'calls:cdr', 'tickets:csv'...) has a
+    handle-time column (var handle_time_sources, set by the orchestrator from the source profiles). -#}
+{% macro handle_time_measured(family_column, source_column) -%}
+    {%- set sources = setting('handle_time_sources') -%}
+    {%- if sources is string or sources is mapping -%}
+        {{ exceptions.raise_compiler_error("dbt var 'handle_time_sources' must be a list like ['calls:talk'], got " ~ sources) }}
+    {%- endif -%}
+    {%- if sources | length == 0 -%}
+        false
+    {%- else -%}
+        ({{ family_column }} || ':' || {{ source_column }}) in (
+            {%- for source in sources %}'{{ source | replace("'", "''") }}'{{ ", " if not loop.last }}{% endfor -%}
+        )
+    {%- endif -%}
+{%- endmacro %}

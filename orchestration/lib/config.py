@@ -198,8 +198,33 @@ class WhycallConfig:
                 "scales": dict(self.sources["surveys"].scales),
                 "action_weeks": rules["action_weeks"],
                 "candidate_threshold": rules["candidate_threshold"],
+                "handle_time_sources": handle_time_sources(self.sources),
             }
         )
+
+
+# The contact_id source of each (family, format): zendesk, talk, csv (CSV tickets), cdr (CSV calls).
+_CONTACT_SOURCES = {
+    ("tickets", "zendesk"): "zendesk",
+    ("tickets", "csv"): "csv",
+    ("calls", "zendesk_talk"): "talk",
+    ("calls", "csv"): "cdr",
+}
+
+
+def handle_time_sources(sources: Mapping[str, SourceProfile]) -> list[str]:
+    """'<family>:<source>' of the contact sources that have a handle-time column (dbt var handle_time_sources).
+
+    Zendesk Talk always has one (talk + hold + wrap-up time); Zendesk tickets never; a CSV profile when it maps or
+    fixes handle_seconds. Only there is an empty value 0 handled seconds; elsewhere default_handle_minutes applies.
+    """
+    measured = []
+    for family in ("tickets", "calls"):
+        profile = sources[family]
+        mapped = "handle_seconds" in profile.columns or "handle_seconds" in profile.constants
+        if profile.format == "zendesk_talk" or (profile.format == "csv" and mapped):
+            measured.append(f"{family}:{_CONTACT_SOURCES[(family, profile.format)]}")
+    return measured
 
 
 def load_config(landing_dir: Path) -> WhycallConfig:

@@ -24,6 +24,8 @@ def ts(text: str) -> datetime:
 
 
 def ticket(native_id, started, customer, channel="email", *, source_system="zendesk", **fields) -> dict:
+    # a ticket has its own text (a Zendesk description always does): an empty written contact is suspect
+    fields.setdefault("text", f"Ticket {native_id}: see the subject.")
     return {
         "source_system": source_system,
         "native_id": str(native_id),
@@ -166,6 +168,7 @@ def dataset() -> dict[str, list[dict]]:
     ):
         tickets.append(ticket(800 + n, "2024-01-19 10:00", f"cust-copy{n}", text=text))
     tickets.append(ticket(740, "2024-01-18 10:00", "cust-short", "web", text="ok"))
+    tickets.append(ticket(741, "2024-01-18 11:00", "cust-empty", "email", text=None))  # an empty e-mail
 
     # Versions: latest updated_at wins; a deletion removes the ticket; a tie goes to the later file.
     tickets += [

@@ -27,6 +27,7 @@ EXPECTED_DEFAULT_VARS = {
     "scales": {"csat": [1, 5], "ces": [1, 7], "ces_high_is_easy": True},
     "action_weeks": 8,
     "candidate_threshold": 3.5,
+    "handle_time_sources": ["calls:talk"],
 }
 
 
@@ -330,3 +331,31 @@ def test_quality_thresholds_are_accepted_and_unknown_ones_named(tmp_path):
     (tmp_path / "whycall.yml").write_text("quality: {reject_ratio: 0.1}\n")
     with pytest.raises(InputError, match=r"quality\.reject_ratio.*reject_ratio_max"):
         load_config(tmp_path)
+
+
+def test_handle_time_sources_are_the_sources_with_a_handle_time_column(tmp_path):
+    """An empty handle time is 0 seconds only where the source has the column (issue 14, defect 5)."""
+    config = _config(
+        tmp_path,
+        """
+sources:
+  tickets:
+    format: csv
+    columns: {contact_id: id, started_at: created}
+  calls:
+    format: csv
+    columns: {contact_id: id, started_at: start, handle_seconds: ser_time}
+""",
+    )
+    assert config.dbt_vars()["handle_time_sources"] == ["calls:cdr"]
+    mapped_tickets = _config(
+        tmp_path,
+        """
+sources:
+  tickets:
+    format: csv
+    columns: {contact_id: id, started_at: created}
+    constants: {handle_seconds: 300}
+""",
+    )
+    assert mapped_tickets.dbt_vars()["handle_time_sources"] == ["tickets:csv", "calls:talk"]

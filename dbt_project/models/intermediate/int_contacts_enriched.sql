@@ -36,7 +36,19 @@ rebuilt as (
 {%- endif %}
 
 unified as (
-    select * from {{ ref('int_contacts_unified') }}
+    select
+        *,
+        -- the source's outcome says the caller hung up before being served; null when it says nothing
+        case
+            when outcome is null then null
+            when {{ fold_words('outcome') }} like 'abandon%'
+                or {{ fold_words('outcome') }} in ('hang', 'hangup', 'hang up', 'hung up', 'caller hung up')
+                then true
+            else false
+        end as is_abandoned,
+        -- a call alone: no ticket behind it, so reopens and replies do not apply
+        source_family = 'calls' and merged_ticket_id is null as is_call_only
+    from {{ ref('int_contacts_unified') }}
     {%- if is_incremental() %}
     where contact_id in (select contact_id from rebuilt)
     {%- endif %}
@@ -77,6 +89,21 @@ select
     unified.transfers,
     unified.reopens,
     unified.replies,
+    -- one touch: settled in the contact itself (not abandoned, no transfer, no reopen, at most one agent reply).
+    -- A known fact that rules it out decides; otherwise an unknown fact that applies leaves it unknown (null):
+    -- a ticket exported without metric_sets is not one touch by default.
+    case
+        when coalesce(unified.is_abandoned, false)
+            or coalesce(unified.transfers, 0) > 0
+            or coalesce(unified.reopens, 0) > 0
+            or coalesce(unified.replies, 0) > 1
+            then false
+        when unified.transfers is null then null
+        when unified.is_call_only then true
+        when unified.reopens is null or unified.replies is null then null
+        else true
+    end as is_one_touch,
+    unified.is_abandoned,
     unified.first_reply_minutes,
     unified.full_resolution_minutes,
     unified.handle_seconds,

@@ -167,10 +167,16 @@ contacts as (
 costed as (
     select
         *,
-        coalesce(
-            source_handle_seconds,
-            ({{ channel_setting_case('channel', 'default_handle_minutes') }}) * 60.0
-        ) as handle_seconds
+        -- default_handle_minutes is for a source without any handle-time column (var handle_time_sources lists
+        -- the '<family>:<source>' that have one), not for a row: in a source that measures it, an empty
+        -- value is a call nobody handled (abandoned, or a 0 that null_values turned into null)
+        case
+            when source_handle_seconds is not null then source_handle_seconds
+            when {{ handle_time_measured('source_family', 'source') }} then 0.0
+            else ({{ channel_setting_case('channel', 'default_handle_minutes') }}) * 60.0
+        end as handle_seconds,
+        source_handle_seconds is null and not {{ handle_time_measured('source_family', 'source') }}
+            as handle_is_default
     from contacts
 )
 
@@ -210,7 +216,7 @@ select
     first_reply_minutes,
     full_resolution_minutes,
     cast(handle_seconds as double) as handle_seconds,
-    source_handle_seconds is null as handle_is_default,
+    handle_is_default,
     -- rounded to a millionth of the currency unit so that 6 min x 0.55 is 3.3, not 3.3000000000000003
     round(handle_seconds / 60.0 * ({{ channel_setting_case('channel', 'cost_per_minute') }}), 6) as cost,
     wait_seconds,

@@ -1,7 +1,8 @@
--- Non-suspect contacts per reason and local day over the whole published range (first to last contact day);
--- a day without contacts of a reason is a row with 0.
+-- Demand per reason and local day: non-suspect INBOUND contacts (an outbound campaign or call-back is work the
+-- company chose to do, not demand), over the whole published range (first to last contact day of any direction);
+-- a day without contacts of a reason is a row with 0. Incident excess, candidates and action effects read it.
 with contacts as (
-    select contact_date, reason_code, is_suspect, cost
+    select contact_date, reason_code, direction, is_suspect, cost
     from {{ ref('int_contacts_enriched') }}
 ),
 
@@ -28,6 +29,7 @@ counts as (
         cast(sum(case when is_suspect then 1 else 0 end) as bigint) as suspect_contacts,
         cast(sum(case when is_suspect then 0 else cast(cost as decimal(18, 4)) end) as double) as cost
     from contacts
+    where direction = 'inbound'
     group by contact_date, reason_code
 ),
 

@@ -1,8 +1,9 @@
 -- Suspect (non-authentic) contacts and responses, one row per flagged contact or response, every rule that
 -- fired listed in rule order and joined with '; '. Contact rules look at inbound contacts (what customers send):
 --   1. every contact of a customer-day with more than suspect.max_contacts_per_customer_day contacts
---   2. a contact written by the customer (email, web, chat, api) whose text is shorter than suspect.min_text_chars
---      (a source without any text is not evidence: null text is not checked)
+--   2. a contact written by the customer (email, web, chat, api) whose text is shorter than suspect.min_text_chars;
+--      no text at all is shorter too (the parsers turn "" into null: an empty e-mail must not look cleaner than
+--      "ab"); min_text_chars 0 turns the rule off
 --   3. the same text, case, accents and spacing folded and at least suspect.identical_text_min_chars long,
 --      sent by at least suspect.identical_text_min_customers customers
 -- Response rule (when suspect.straight_lining): the same value to every answered score (at least two answered)
@@ -16,7 +17,8 @@ with contacts as (
         contact_id,
         customer_key,
         contact_date,
-        channel,
+        -- written by the customer: the one expression the short-text rule depends on
+        channel in {{ written_channels() }} as is_written,
         text_chars,
         folded_text_chars,
         folded_text_hash
@@ -50,8 +52,8 @@ contact_flags as (
     union all
     select contact_id, 2, 'written text shorter than {{ min_text }} characters'
     from contacts
-    where channel in {{ written_channels() }}
-        and text_chars < {{ min_text }}
+    where is_written
+        and coalesce(text_chars, 0) < {{ min_text }}
     union all
     select contacts.contact_id, 3, 'same text sent by {{ same_text_customers }} or more customers'
     from contacts

@@ -9,6 +9,7 @@ select
     cast(departments.department_name as varchar) as department_name,
     cast(departments.manager as varchar) as manager,
     cast(alerts.created_at as timestamp) as created_at,
+    cast({{ local_date('alerts.created_at') }} as date) as alert_date,
     cast(alerts.triggered_by as varchar) as triggered_by,
     cast(alerts.csat as double) as csat,
     cast(alerts.nps as double) as nps,

@@ -1,12 +1,21 @@
 -- Department x month (local months). Contact counts are non-suspect contacts attributed to the department
--- (fct_contacts.department_id). contacts_per_1000 = contacts of the department's reasons (owner on the contact
--- date, incident-linked included) on the days with a volume / that volume x 1,000; null without volumes.
+-- (fct_contacts.department_id). Shares of unwanted contacts, repeats and one touch divide by inbound contacts
+-- (repeats are inbound by definition; an outbound call-back is not a customer's request); one touch only over
+-- the contacts where it is known. contacts_per_1000 = contacts of the department's reasons (owner on the contact
+-- date, incident-linked included) / the department's volume x 1,000, both over exactly the same local days: the
+-- published days (first to last contact day) that have a volume, so a partial first or last month is a rate over
+-- its published days only; null without volumes.
 -- csat in % (top-2 of the scale or Zendesk 'good', among rated), nps in points, ces mean on its own scale.
 with enriched as (
     -- only the columns used: a CTE read several times is materialised, and the contact text would be copied with it
     select contact_id, department_id, reason_department_id, contact_date, direction, is_suspect, is_unwanted,
-        is_repeat, cost
+        is_repeat, is_one_touch, cost
     from {{ ref('int_contacts_enriched') }}
+),
+
+published_days as (
+    select min(contact_date) as first_day, max(contact_date) as last_day
+    from {{ ref('int_reason_daily') }}
 ),
 
 months as (
@@ -27,7 +36,15 @@ contact_counts as (
         sum(case when not is_suspect then 1 else 0 end) as contacts,
         sum(case when not is_suspect and direction = 'inbound' then 1 else 0 end) as inbound_contacts,
         sum(case when not is_suspect and is_unwanted then 1 else 0 end) as unwanted_contacts,
+        sum(case when not is_suspect and is_unwanted and direction = 'inbound' then 1 else 0 end)
+            as inbound_unwanted_contacts,
         sum(case when not is_suspect and is_repeat then 1 else 0 end) as repeat_contacts,
+        sum(case when not is_suspect and direction = 'inbound' and is_one_touch then 1 else 0 end)
+            as one_touch_contacts,
+        sum(case when not is_suspect and direction = 'inbound' and is_one_touch is not null then 1 else 0 end)
+            as one_touch_known,
+        sum(case when not is_suspect and direction = 'inbound' and is_one_touch is null then 1 else 0 end)
+            as one_touch_unknown,
         cast(sum(case when not is_suspect then cast(cost as decimal(18, 4)) else 0 end) as double) as cost,  -- decimal sum: identical on every re-run
         sum(case when is_suspect then 1 else 0 end) as suspect_contacts
     from enriched
@@ -35,8 +52,12 @@ contact_counts as (
     group by department_id, {{ month_start('contact_date') }}
 ),
 
+-- the days a rate per 1,000 is measured over: published and with a volume (numerator and denominator alike)
 volume_days as (
-    select department_id, volume_date, volume from {{ ref('int_department_volumes') }}
+    select volumes.department_id, volumes.volume_date, volumes.volume
+    from {{ ref('int_department_volumes') }} as volumes
+    inner join published_days
+        on volumes.volume_date between published_days.first_day and published_days.last_day
 ),
 
 month_volumes as (
@@ -114,9 +135,17 @@ select
     cast(coalesce(contact_counts.contacts, 0) as bigint) as contacts,
     cast(coalesce(contact_counts.inbound_contacts, 0) as bigint) as inbound_contacts,
     cast(coalesce(contact_counts.unwanted_contacts, 0) as bigint) as unwanted_contacts,
-    cast(contact_counts.unwanted_contacts * 1.0 / nullif(contact_counts.contacts, 0) as double) as unwanted_share,
+    cast(coalesce(contact_counts.inbound_unwanted_contacts, 0) as bigint) as inbound_unwanted_contacts,
+    cast(
+        contact_counts.inbound_unwanted_contacts * 1.0 / nullif(contact_counts.inbound_contacts, 0) as double
+    ) as unwanted_share,
     cast(coalesce(contact_counts.repeat_contacts, 0) as bigint) as repeat_contacts,
-    cast(contact_counts.repeat_contacts * 1.0 / nullif(contact_counts.contacts, 0) as double) as repeat_rate,
+    cast(contact_counts.repeat_contacts * 1.0 / nullif(contact_counts.inbound_contacts, 0) as double) as repeat_rate,
+    cast(coalesce(contact_counts.one_touch_contacts, 0) as bigint) as one_touch_contacts,
+    cast(
+        contact_counts.one_touch_contacts * 1.0 / nullif(contact_counts.one_touch_known, 0) as double
+    ) as one_touch_rate,
+    cast(coalesce(contact_counts.one_touch_unknown, 0) as bigint) as one_touch_unknown,
     cast(coalesce(contact_counts.cost, 0) as double) as cost,
     cast(coalesce(contact_counts.suspect_contacts, 0) as bigint) as suspect_contacts,
     cast(month_volumes.volume as double) as volume,

@@ -2,7 +2,7 @@
 -- ties by contacts, cost, reason_code). department_id and kind are the reason's current (latest) ones.
 with enriched as (
     -- only the columns used: a CTE read twice is materialised, and the contact text would be copied with it
-    select reason_code, is_suspect, is_unwanted, is_repeat, incident_id, handle_seconds, cost
+    select reason_code, direction, is_suspect, is_unwanted, is_repeat, incident_id, handle_seconds, cost
     from {{ ref('int_contacts_enriched') }}
 ),
 
@@ -20,6 +20,7 @@ contact_counts as (
     select
         reason_code,
         sum(case when not is_suspect then 1 else 0 end) as contacts,
+        sum(case when not is_suspect and direction = 'inbound' then 1 else 0 end) as inbound_contacts,
         sum(case when not is_suspect and is_unwanted then 1 else 0 end) as unwanted_contacts,
         sum(case when not is_suspect and is_repeat then 1 else 0 end) as repeat_contacts,
         sum(case when not is_suspect and incident_id is not null then 1 else 0 end) as incident_contacts,
@@ -44,6 +45,7 @@ measured as (
     select
         reasons.*,
         coalesce(contact_counts.contacts, 0) as contacts,
+        coalesce(contact_counts.inbound_contacts, 0) as inbound_contacts,
         coalesce(contact_counts.unwanted_contacts, 0) as unwanted_contacts,
         coalesce(contact_counts.repeat_contacts, 0) as repeat_contacts,
         coalesce(contact_counts.incident_contacts, 0) as incident_contacts,
@@ -64,12 +66,14 @@ select
     cast(department_id as varchar) as department_id,
     cast(kind as varchar) as kind,
     cast(contacts as bigint) as contacts,
+    cast(inbound_contacts as bigint) as inbound_contacts,
     cast(unwanted_contacts as bigint) as unwanted_contacts,
     cast(repeat_contacts as bigint) as repeat_contacts,
     cast(incident_contacts as bigint) as incident_contacts,
     cast(handle_seconds as double) as handle_seconds,
     cast(cost as double) as cost,
-    cast(repeat_contacts * 1.0 / nullif(contacts, 0) as double) as repeat_rate,
+    -- repeats are inbound by definition: their rate divides by inbound contacts
+    cast(repeat_contacts * 1.0 / nullif(inbound_contacts, 0) as double) as repeat_rate,
     cast(csat as double) as csat,
     cast(csat_ratings as bigint) as csat_ratings,
     cast(unwanted_contacts * 1.0 / nullif(sum(unwanted_contacts) over (), 0) as double) as share_of_unwanted,

@@ -40,14 +40,8 @@ select
     cast(enriched.replies as integer) as replies,
     cast(enriched.first_reply_minutes as double) as first_reply_minutes,
     cast(enriched.full_resolution_minutes as double) as full_resolution_minutes,
-    -- one touch: settled in the contact itself, no transfer, no reopen, at most one agent reply
-    -- (unknown counts are not held against it: a call without ticket metrics is one touch unless transferred)
-    cast(
-        coalesce(enriched.transfers, 0) = 0
-        and coalesce(enriched.reopens, 0) = 0
-        and coalesce(enriched.replies, 1) <= 1
-        as boolean
-    ) as is_one_touch,
+    cast(enriched.is_one_touch as boolean) as is_one_touch,
+    cast(enriched.is_abandoned as boolean) as is_abandoned,
     cast(enriched.handle_seconds as double) as handle_seconds,
     cast(enriched.handle_is_default as boolean) as handle_is_default,
     cast(enriched.cost as double) as cost,

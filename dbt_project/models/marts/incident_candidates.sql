@@ -1,7 +1,9 @@
--- Days where a reason's non-suspect contacts jump above its recent normal: robust z-score
--- (observed - expected) / (1.4826 x MAD) against the same weekday of the 4 prior weeks (all 4 must be inside
--- the published range). Guard: with 4 points MAD is often 0 or tiny, so the denominator never goes below the
--- Poisson noise of the expected count, sqrt(max(expected, 1)). Only days scoring above candidate_threshold.
+-- Days where a reason's inbound demand jumps above its recent normal, scored against the day's own baseline in
+-- int_reason_baselines (the 4 most recent same weekdays before the day not covered by a registered incident of
+-- the reason; all 4 must exist). score = the robust z-score (observed - expected) / (1.4826 x MAD) of CONTRACT
+-- section 5, null when MAD = 0. With 4 points MAD is often 0 or tiny, so the threshold is applied to
+-- threshold_score, whose denominator never goes below the Poisson noise of the expected count,
+-- sqrt(max(expected, 1)). Only days whose threshold_score is above candidate_threshold are listed.
 -- matched_incident_id = a registered incident of that reason whose local days (started_at .. ended_at +
 -- incident_grace_hours) cover the day; null = an unregistered spike.
 with daily as (
@@ -9,18 +11,19 @@ with daily as (
         *,
         greatest(1.4826 * mad, sqrt(greatest(expected, 1.0))) as score_scale
     from {{ ref('int_reason_baselines') }}
-    where baseline_weeks = 4
+    where incident_id is null and baseline_weeks = 4
 ),
 
 scored as (
     select
         *,
-        (contacts - expected) / score_scale as score
+        case when mad > 0 then (contacts - expected) / (1.4826 * mad) end as score,
+        (contacts - expected) / score_scale as threshold_score
     from daily
 ),
 
 candidates as (
-    select * from scored where score > {{ setting_number('candidate_threshold') }}
+    select * from scored where threshold_score > {{ setting_number('candidate_threshold') }}
 ),
 
 matches as (
@@ -50,6 +53,7 @@ select
     cast(candidates.mad as double) as mad,
     cast(candidates.score_scale as double) as score_scale,
     cast(candidates.score as double) as score,
+    cast(candidates.threshold_score as double) as threshold_score,
     cast(candidates.suspect_contacts as bigint) as suspect_contacts,
     cast(matches.incident_id as varchar) as matched_incident_id
 from candidates

@@ -1,39 +1,38 @@
--- One row per registered incident. Excess = contacts of the incident's reason on each local day from started_at
--- to ended_at + incident_grace_hours (an open incident runs to the last published day) minus that day's baseline
--- (median of the same weekday over the 4 prior weeks), summed over the days that have a baseline.
--- excess_cost = excess x the average cost of the reason's contacts. Counts are non-suspect contacts.
+-- One row per registered incident. Excess = inbound contacts of the incident's reason on each local day from
+-- started_at to ended_at + incident_grace_hours (an open incident runs to the last published day) minus that day's
+-- baseline taken before the incident started (int_reason_baselines rows of the incident: median of the same
+-- weekday over the 4 weeks before started_at, days of registered incidents of the reason left out), summed over
+-- the days that have a baseline. excess_cost = excess x the average cost of the reason's inbound contacts.
+-- Counts are non-suspect inbound contacts (demand); outbound contacts linked to the incident (a proactive
+-- campaign, call-backs) are counted apart in linked_outbound_contacts.
 with incidents as (
     select * from {{ ref('stg_reference__incidents') }}
 ),
 
-daily as (
-    select * from {{ ref('int_reason_baselines') }}
-),
-
 excess as (
     select
-        incident_days.incident_id,
+        incident_id,
         count(*) as incident_days,
-        sum(case when daily.expected is not null then daily.contacts end) as observed_contacts,
-        sum(daily.expected) as baseline_contacts,
-        sum(daily.contacts - daily.expected) as excess_contacts
-    from {{ ref('int_incident_days') }} as incident_days
-    inner join daily
-        on daily.reason_code = incident_days.reason_code and daily.contact_date = incident_days.contact_date
-    group by incident_days.incident_id
+        sum(case when expected is not null then contacts end) as observed_contacts,
+        sum(expected) as baseline_contacts,
+        sum(contacts - expected) as excess_contacts
+    from {{ ref('int_reason_baselines') }}
+    where incident_id is not null
+    group by incident_id
 ),
 
 reason_costs as (
     select reason_code, cast(avg(cast(cost as decimal(18, 4))) as double) as average_cost
     from {{ ref('int_contacts_enriched') }}
-    where not is_suspect
+    where not is_suspect and direction = 'inbound'
     group by reason_code
 ),
 
 linked as (
     select
         incident_id,
-        sum(case when not is_suspect then 1 else 0 end) as linked_contacts,
+        sum(case when not is_suspect and direction = 'inbound' then 1 else 0 end) as linked_contacts,
+        sum(case when not is_suspect and direction = 'outbound' then 1 else 0 end) as linked_outbound_contacts,
         sum(case when is_suspect then 1 else 0 end) as suspect_contacts
     from {{ ref('int_contacts_enriched') }}
     where incident_id is not null
@@ -45,7 +44,7 @@ hourly as (
     from (
         select incident_id, {{ dbt.date_trunc('hour', 'started_at') }} as contact_hour, count(*) as contacts
         from {{ ref('int_contacts_enriched') }}
-        where incident_id is not null and not is_suspect
+        where incident_id is not null and not is_suspect and direction = 'inbound'
         group by incident_id, {{ dbt.date_trunc('hour', 'started_at') }}
     ) as per_hour
     group by incident_id
@@ -61,6 +60,7 @@ select
     cast(incidents.proactive_notice_at as timestamp) as proactive_notice_at,
     cast(incidents.proactive_notice_at is not null as boolean) as proactive,
     cast(coalesce(linked.linked_contacts, 0) as bigint) as linked_contacts,
+    cast(coalesce(linked.linked_outbound_contacts, 0) as bigint) as linked_outbound_contacts,
     cast(coalesce(linked.suspect_contacts, 0) as bigint) as suspect_contacts,
     cast(excess.incident_days as integer) as incident_days,
     cast(excess.observed_contacts as double) as observed_contacts,

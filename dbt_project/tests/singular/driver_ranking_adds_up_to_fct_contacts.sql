@@ -1,0 +1,41 @@
+-- The ranking is fct_contacts per reason (issue 14): summed over reasons it equals the non-suspect contacts. A
+-- row here is a measure whose total differs.
+with mart as (
+    select
+        sum(contacts) as contacts,
+        sum(inbound_contacts) as inbound_contacts,
+        sum(unwanted_contacts) as unwanted_contacts,
+        sum(repeat_contacts) as repeat_contacts,
+        sum(incident_contacts) as incident_contacts,
+        sum(suspect_contacts) as suspect_contacts
+    from {{ ref('driver_ranking') }}
+),
+
+facts as (
+    select
+        sum(case when not is_suspect then 1 else 0 end) as contacts,
+        sum(case when not is_suspect and direction = 'inbound' then 1 else 0 end) as inbound_contacts,
+        sum(case when not is_suspect and is_unwanted then 1 else 0 end) as unwanted_contacts,
+        sum(case when not is_suspect and is_repeat then 1 else 0 end) as repeat_contacts,
+        sum(case when not is_suspect and incident_id is not null then 1 else 0 end) as incident_contacts,
+        sum(case when is_suspect then 1 else 0 end) as suspect_contacts
+    from {{ ref('fct_contacts') }}
+)
+
+select 'contacts' as measure, mart.contacts as mart_total, facts.contacts as fct_total
+from mart cross join facts where mart.contacts is distinct from facts.contacts
+union all
+select 'inbound_contacts', mart.inbound_contacts, facts.inbound_contacts
+from mart cross join facts where mart.inbound_contacts is distinct from facts.inbound_contacts
+union all
+select 'unwanted_contacts', mart.unwanted_contacts, facts.unwanted_contacts
+from mart cross join facts where mart.unwanted_contacts is distinct from facts.unwanted_contacts
+union all
+select 'repeat_contacts', mart.repeat_contacts, facts.repeat_contacts
+from mart cross join facts where mart.repeat_contacts is distinct from facts.repeat_contacts
+union all
+select 'incident_contacts', mart.incident_contacts, facts.incident_contacts
+from mart cross join facts where mart.incident_contacts is distinct from facts.incident_contacts
+union all
+select 'suspect_contacts', mart.suspect_contacts, facts.suspect_contacts
+from mart cross join facts where mart.suspect_contacts is distinct from facts.suspect_contacts

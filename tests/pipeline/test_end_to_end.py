@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import SHARED
 from tests.pipeline.conftest import query, whycall
+from tests.pipeline import independent
 from tests.pipeline.independent import expected_contacts, records_per_file
 
 pytestmark = pytest.mark.slow
@@ -115,27 +116,59 @@ def test_rerun_loads_nothing_twice_and_gives_identical_marts(built):
     assert statuses and all(status == "duplicate" and loaded == 0 for status, _, loaded in statuses)
 
 
-def test_planted_incident_excess_matches_an_independent_baseline(built):
-    """Excess = incident-day contacts of the reason − median of the same weekday over 4 prior weeks."""
-    import statistics
-    from datetime import timedelta
+@pytest.fixture(scope="module")
+def from_files(built):
+    """Every figure recomputed from the landing files by plain Python (tests/pipeline/independent.py)."""
+    return independent.read_landing(built["landing"])
 
+
+def test_contact_facts_match_the_files(built, from_files):
+    """Reason, department, incident and suspect flag of every contact, decided from the files alone."""
+    got = {row[0]: row[1:] for row in query(built["warehouse"], "select contact_id, reason_code, department_id, "
+                                                                "incident_id, is_suspect from marts.fct_contacts")}
+    expected = {c.contact_id: (c.reason, c.department, c.incident, c.suspect) for c in from_files.contacts.values()}
+    assert got == expected
+
+
+def test_repeats_match_the_files(built, from_files):
+    got = {cid for (cid,) in query(built["warehouse"], "select contact_id from marts.fct_contacts where is_repeat")}
+    expected = independent.expected_repeats(from_files)
+    assert len(expected) > 100
+    assert got == expected
+
+
+def test_survey_links_match_the_files(built, from_files):
+    got = dict(query(built["warehouse"], "select response_id, contact_id from marts.survey_responses"))
+    expected = independent.expected_survey_links(from_files)
+    assert sum(1 for v in expected.values() if v is None) > 0  # straight-liners and customers without a contact
+    assert got == expected
+
+
+def test_alerts_by_department_and_status_match_the_files(built, from_files):
+    got = {(d, s): n for d, s, n in query(built["warehouse"], "select department_id, status, count(*) "
+                                                              "from marts.alerts group by all")}
+    expected = independent.expected_alerts(from_files)
+    assert {status for _, status in expected} == {"open", "recontacted", "late"}
+    assert got == expected
+
+
+def test_contacts_per_1000_match_the_files(built, from_files):
+    got = {(d, m): v for d, m, v in query(built["warehouse"], "select department_id, month, contacts_per_1000 "
+                                                              "from marts.department_scorecard")}
+    expected = independent.expected_contacts_per_1000(from_files)
+    assert len(expected) >= 12  # 6 departments x 3 months, two of them partial
+    assert {k: v for k, v in got.items() if v is not None} == pytest.approx(expected, rel=1e-12)
+
+
+def test_planted_incident_excess_matches_the_files(built, from_files):
+    """Excess = the incident's local days' inbound contacts of the reason - the median of the same weekday over
+    the 4 weeks before the start, recomputed from the files (exact: counts and medians of counts)."""
     inc = built["summary"].incident
-    daily = dict(query(built["warehouse"],
-                       "select contact_date, count(*) from marts.fct_contacts where reason_code = ? "
-                       "and direction = 'inbound' and not is_suspect group by 1", [inc["reason_code"]]))
     (excess, baseline), = query(built["warehouse"], "select excess_contacts, baseline_contacts "
                                                     "from marts.incident_impact where incident_id = ?",
                                 [inc["incident_id"]])
-    start, end = date.fromisoformat(inc["start_date"]), date.fromisoformat(inc["end_date"]) + timedelta(days=1)
-    expected = 0.0
-    day = start
-    while day <= end:  # the incident's local days plus the grace day
-        prior = [daily.get(day - timedelta(weeks=w), 0) for w in range(1, 5)]
-        expected += daily.get(day, 0) - statistics.median(prior)
-        day += timedelta(days=1)
-    assert excess == pytest.approx(expected, rel=0.10)
-    assert excess > 0.5 * baseline  # planted ×3 on the incident days
+    assert excess == pytest.approx(independent.expected_incident_excess(from_files, inc["incident_id"]), abs=1e-9)
+    assert excess > 0.5 * baseline  # planted x3 on the incident days
 
 
 def test_planted_unregistered_spike_is_a_candidate_without_incident(built):

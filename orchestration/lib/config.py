@@ -457,7 +457,9 @@ class _Validator:
                     if isinstance(default[k], bool):
                         out[key][k] = self.boolean(sub[k], f"{path}.{k}")
                     elif k in _SUSPECT_INTS:
-                        out[key][k] = self.integer(sub[k], f"{path}.{k}", 1)
+                        # min_text_chars 0 turns the short-text rule off (a source whose text is often withheld)
+                        minimum = 0 if k == "min_text_chars" else 1
+                        out[key][k] = self.integer(sub[k], f"{path}.{k}", minimum)
                     else:
                         out[key][k] = self.number(sub[k], f"{path}.{k}")
             elif key in _RULE_INTS:

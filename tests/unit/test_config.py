@@ -359,3 +359,9 @@ sources:
 """,
     )
     assert mapped_tickets.dbt_vars()["handle_time_sources"] == ["tickets:csv", "calls:talk"]
+
+
+def test_min_text_chars_zero_turns_the_short_text_rule_off(tmp_path):
+    config = _config(tmp_path, "rules: {suspect: {min_text_chars: 0}}\n")
+    assert config.dbt_vars()["suspect"]["min_text_chars"] == 0
+    assert "at least 1" in _error(tmp_path, "rules: {suspect: {max_contacts_per_customer_day: 0}}\n")

@@ -121,15 +121,17 @@ LOADER_FIELDS: list[tuple[str, pa.DataType]] = [
 
 AUDIT_FIELDS: list[tuple[str, pa.DataType]] = [
     ("run_id", pa.string()),
-    ("source", pa.string()),  # tickets | calls | surveys | reference
+    ("source", pa.string()),  # tickets | calls | surveys | reference | landing (a file outside the source folders)
     ("file", pa.string()),
     ("sha256", pa.string()),
-    ("status", pa.string()),  # loaded | duplicate
+    ("status", pa.string()),  # loaded | duplicate | ignored | rejected_file | deferred
     ("rows_read", pa.int64()),
     ("rows_loaded", pa.int64()),
     ("rows_rejected", pa.int64()),
     ("loaded_at", pa.timestamp("us")),
+    ("reason", pa.string()),  # why a file was not loaded (ignored, rejected_file, deferred); null otherwise
 ]
+AUDIT_STATUSES = ("loaded", "duplicate", "ignored", "rejected_file", "deferred")
 
 REJECT_FIELDS: list[tuple[str, pa.DataType]] = [
     ("run_id", pa.string()),
@@ -181,6 +183,13 @@ _DUCKDB_TYPES = {
 
 def duckdb_type(dtype: pa.DataType) -> str:
     return _DUCKDB_TYPES[dtype]
+
+
+def added_columns_sql(table: str, existing: set[str]) -> list[str]:
+    """ALTER statements adding the columns of TABLES[table] missing from a state database made by an
+    older version (new columns are appended; rows are inserted by name)."""
+    return [f'ALTER TABLE raw.{table} ADD COLUMN "{name}" {_DUCKDB_TYPES[dtype]}'
+            for name, dtype in TABLES[table] if name not in existing]
 
 
 def create_table_sql(table: str) -> str:

@@ -107,7 +107,7 @@ def test_json_with_a_syntax_error_in_the_middle(tmp_path):
     assert (
         message
         == f"{tmp_path / 'page.json'} line 2: invalid JSON: Expecting property name enclosed in double "
-        "quotes at column 10; fix or re-export the file"
+        "quotes at column 10 (byte 23); fix or re-export the file"  # 14 bytes of line 1 + 9 before the 2nd comma
     )
 
 

@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
+from orchestration.lib import delivered
 from orchestration.lib.parsers._common import clip, file_error
 
 _FIELD_LIMIT = 1 << 30  # a 10 MB free-text field is a record like any other (csv's default limit is 128 KiB)
@@ -38,56 +39,58 @@ def iter_records(
     """(physical start line, fields) per record; blank lines are skipped (they hold no record)."""
     if csv.field_size_limit() < _FIELD_LIMIT:
         csv.field_size_limit(_FIELD_LIMIT)
-    if path.stat().st_size == 0:
+    if delivered.is_empty(path):
         raise file_error(path, "the file is empty", "export it again, or remove it from the landing zone")
     quoting = csv.QUOTE_MINIMAL if quotechar else csv.QUOTE_NONE
-    handle = open(path, encoding=encoding, newline="")  # noqa: SIM115 - closed in finally
+    with delivered.open_text(path, encoding) as handle:
+        yield from _records(path, handle, encoding, delimiter, quotechar, quoting, skip_rows, encoding_key)
+
+
+def _records(path, handle, encoding, delimiter, quotechar, quoting, skip_rows, encoding_key):
+    """Records of an open text handle (see iter_records)."""
+    offset = 0
     try:
-        offset = 0
-        try:
-            for _ in range(skip_rows):
-                if not handle.readline():
-                    raise file_error(
-                        path,
-                        f"the file has only {offset} line(s) but skip_rows is {skip_rows}",
-                        "lower skip_rows to the number of junk lines before the header",
-                    )
-                offset += 1
-            # strict: a stray or unterminated quote is a rejected record, not text silently glued on
-            reader = csv.reader(
-                handle, delimiter=delimiter, quotechar=quotechar or '"', quoting=quoting, strict=True
-            )
-            last = 0
-            while True:
-                try:
-                    row = next(reader)
-                except StopIteration:
-                    return
-                except csv.Error as exc:
-                    start = last + 1 + offset
-                    last = reader.line_num
-                    yield start, UnreadableRecord(f"unreadable CSV record: {exc}")
-                    continue
+        for _ in range(skip_rows):
+            if not handle.readline():
+                raise file_error(
+                    path,
+                    f"the file has only {offset} line(s) but skip_rows is {skip_rows}",
+                    "lower skip_rows to the number of junk lines before the header",
+                )
+            offset += 1
+        # strict: a stray or unterminated quote is a rejected record, not text silently glued on
+        reader = csv.reader(
+            handle, delimiter=delimiter, quotechar=quotechar or '"', quoting=quoting, strict=True
+        )
+        last = 0
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
                 start = last + 1 + offset
                 last = reader.line_num
-                if row:
-                    yield start, row
-        except UnicodeDecodeError as exc:
-            line = _first_bad_line(path, encoding) or (offset + 1)
-            raise file_error(
-                path,
-                f"cannot be decoded as {encoding} ({exc.reason})",
-                f"set {encoding_key} to the file's real encoding (e.g. latin-1 or cp1252)",
-                line=line,
-            ) from None
-    finally:
-        handle.close()
+                yield start, UnreadableRecord(f"unreadable CSV record: {exc}")
+                continue
+            start = last + 1 + offset
+            last = reader.line_num
+            if row:
+                yield start, row
+    except UnicodeDecodeError as exc:
+        line = _first_bad_line(path, encoding) or (offset + 1)
+        raise file_error(
+            path,
+            f"cannot be decoded as {encoding} ({exc.reason})",
+            f"set {encoding_key} to the file's real encoding (e.g. latin-1 or cp1252)",
+            line=line,
+        ) from None
 
 
 def _first_bad_line(path: Path, encoding: str) -> int | None:
     """Physical line of the first undecodable byte (the text layer decodes ahead in blocks)."""
     decoder = codecs.getincrementaldecoder(encoding)()
-    with open(path, "rb") as raw:
+    with delivered.open_binary(path) as raw:
         for number, line in enumerate(raw, start=1):
             try:
                 decoder.decode(line)

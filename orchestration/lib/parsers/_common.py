@@ -202,11 +202,12 @@ def read_json(path: Path, *, expect: str, fix_other: str = "", jsonl_ok: bool = 
             ) from None
         if jsonl_ok and exc.msg == "Extra data" and doc.count("\n", 0, exc.pos) >= 1:
             return JSONL
-        if exc.pos >= len(doc.rstrip()):
-            byte = _byte_offset(doc, exc.pos)
+        runaway = exc.msg.startswith("Unterminated string") and '"' not in doc[exc.pos + 1 :]
+        if exc.pos >= len(doc.rstrip()) or runaway:  # the text stops inside a value: cut short
+            byte = len(data)
             raise file_error(
                 path,
-                f"truncated JSON: the document ends before it is complete ({exc.msg} at byte {byte})",
+                f"truncated JSON: the document ends before it is complete, at byte {byte} ({exc.msg})",
                 "the download was cut short; fetch the page again",
                 line=exc.lineno,
                 byte=byte,

@@ -152,7 +152,7 @@ def test_one_unreadable_file_does_not_stop_its_source_and_the_corrected_one_load
     survey = next((landing / "surveys").glob("*.csv"))
     latin = landing / "surveys" / "latin1.csv"
     latin.write_bytes(survey.read_text(encoding="utf-8").replace("R_", "RL_").encode("utf-8")
-                      + "\n".encode() + b"caf\xe9\n")
+                      + b"\n" + b"caf\xe9\n")
     bad_zip = landing / "calls" / "cut.json.gz"
     bad_zip.write_bytes(gzip.compress(b'{"calls": []}')[:-6])
 
@@ -180,3 +180,25 @@ def test_one_unreadable_file_does_not_stop_its_source_and_the_corrected_one_load
     result, state = ingest(landing, warehouse)
     rows = audit_rows(state, result.run_id)
     assert rows[name][1:4] == ("loaded", _tickets(broken), _tickets(broken))
+
+
+def test_a_rejected_file_blocks_by_default_and_the_check_names_it(landing, tmp_path):
+    from expectations.runner import run_checks
+
+    broken = sorted((landing / "calls").glob("*.json"))[0]
+    broken.write_text("<html>502 Bad Gateway</html>")
+    result, state = ingest(landing, tmp_path / "wh" / "whycall.duckdb")
+    con = duckdb.connect(str(state), read_only=True)
+    audit = con.execute("SELECT * FROM raw.load_audit").df()
+    con.close()
+    results = {r.check: r for r in run_checks({"load_audit": audit, "calls": audit.iloc[0:0], "tickets": audit.iloc[0:0]},
+                                              run_id=result.run_id)}
+    verdict = results["calls.rejected_files"]
+    assert (verdict.passed, verdict.severity, verdict.failing_rows) == (False, "block", 1)
+    name = broken.relative_to(landing).as_posix()
+    assert f"{name}: {broken}: not JSON (it starts with '<html>502 Bad Gateway</html>')" in verdict.details
+    assert results["tickets.rejected_files"].passed
+    assert results["calls.reject_ratio"].passed  # the other call pages are judged on their own rows
+    warn = run_checks({"load_audit": audit, "calls": audit.iloc[0:0]}, {"checks": {"rejects": "warn"}},
+                      run_id=result.run_id)
+    assert {r.check: r.severity for r in warn}["calls.rejected_files"] == "warn"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from orchestration.lib.loader import connect_state, load_file
 from orchestration.lib.publish import publish_warehouse

@@ -87,7 +87,7 @@ def test_every_file_under_the_landing_zone_has_an_audit_row(landing, tmp_path):
     survey_text = survey.read_text(encoding="utf-8")
     with zipfile.ZipFile(landing / "surveys" / "export.zip", "w") as archive:
         archive.writestr("responses.csv", survey_text.replace("R_", "RZ_"))
-    calls_page = sorted((landing / "calls").glob("*.json"))[0]
+    calls_page = min((landing / "calls").glob("*.json"))
     calls = json.loads(calls_page.read_text())
     for call in calls["calls"]:
         call["id"] += 900_000
@@ -185,7 +185,7 @@ def test_one_unreadable_file_does_not_stop_its_source_and_the_corrected_one_load
 def test_a_rejected_file_blocks_by_default_and_the_check_names_it(landing, tmp_path):
     from expectations.runner import run_checks
 
-    broken = sorted((landing / "calls").glob("*.json"))[0]
+    broken = min((landing / "calls").glob("*.json"))
     broken.write_text("<html>502 Bad Gateway</html>")
     result, state = ingest(landing, tmp_path / "wh" / "whycall.duckdb")
     con = duckdb.connect(str(state), read_only=True)
@@ -202,3 +202,28 @@ def test_a_rejected_file_blocks_by_default_and_the_check_names_it(landing, tmp_p
     warn = run_checks({"load_audit": audit, "calls": audit.iloc[0:0]}, {"checks": {"rejects": "warn"}},
                       run_id=result.run_id)
     assert {r.check: r.severity for r in warn}["calls.rejected_files"] == "warn"
+
+
+def test_a_file_still_being_written_is_deferred_to_the_next_run(landing, tmp_path):
+    import os
+    import time
+
+    config = landing / "whycall.yml"
+    config.write_text(config.read_text().replace("rules:\n", "rules:\n  settle_seconds: 600\n", 1))
+    assert "settle_seconds: 600" in config.read_text()
+    an_hour_ago = time.time() - 3600
+    for path in landing.rglob("*"):
+        if path.is_file():
+            os.utime(path, (an_hour_ago, an_hour_ago))
+    fresh = sorted((landing / "tickets").glob("*.json"))[-1]
+    os.utime(fresh, None)  # the copy is still going on: modified now
+    warehouse = tmp_path / "wh" / "whycall.duckdb"
+    result, state = ingest(landing, warehouse)
+    rows = audit_rows(state, result.run_id)
+    name = fresh.relative_to(landing).as_posix()
+    assert rows[name][1:5] == ("deferred", 0, 0, 0)
+    assert "less than rules.settle_seconds (600 s)" in rows[name][5]
+    assert {r[1] for f, r in rows.items() if f != name} == {"loaded"}
+    os.utime(fresh, (an_hour_ago, an_hour_ago))  # settled
+    result, state = ingest(landing, warehouse)
+    assert audit_rows(state, result.run_id)[name][1:3] == ("loaded", _tickets(fresh))

@@ -242,9 +242,9 @@ def test_unterminated_quote_is_a_rejected_record_not_glued_text(tmp_path):
         tmp_path, 'id,created,text\n1,2024-03-01 09:00,a\n2,2024-03-01 09:00,"oops\n3,2024-03-01 09:00,c\n'
     )
     assert [r["native_id"] for r in parsed.rows] == ["1", "3"]  # record 3 is not swallowed
-    assert _rejects(parsed) == [(3, "unterminated quoted field: a quote opened on line 3 is not closed where the "
+    assert _rejects(parsed) == [(3, ("unterminated quoted field: a quote opened on line 3 is not closed where the "
                                     "record should end (unexpected end of data); line 3 rejected, reading resumed "
-                                    "on the next line")]
+                                    "on the next line"))]
     assert parsed.rejects[0].raw == '2,2024-03-01 09:00,"oops\n'
     assert parsed.rows_read == 3
 

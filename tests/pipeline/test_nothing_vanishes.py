@@ -215,7 +215,7 @@ def test_a_file_still_being_written_is_deferred_to_the_next_run(landing, tmp_pat
     for path in landing.rglob("*"):
         if path.is_file():
             os.utime(path, (an_hour_ago, an_hour_ago))
-    fresh = sorted((landing / "tickets").glob("*.json"))[-1]
+    fresh = max((landing / "tickets").glob("*.json"))
     os.utime(fresh, None)  # the copy is still going on: modified now
     warehouse = tmp_path / "wh" / "whycall.duckdb"
     result, state = ingest(landing, warehouse)

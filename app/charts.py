@@ -186,13 +186,17 @@ def drivers_by_department(drivers: pd.DataFrame, lang: str, top_reasons: int = 8
     frame = drivers.assign(label=drivers["label"].where(drivers["label"].isin(keep), other))
     frame = frame.groupby(["department", "label"], as_index=False)["unwanted"].sum()
     dept_order = frame.groupby("department")["unwanted"].sum().sort_values().index.tolist()
-    fig = go.Figure()
     reason_order = [r for r in totals.index if r in keep] + ([other] if other in set(frame["label"]) else [])
+    fig = go.Figure()
+    # Every department × reason cell, 0 when empty: a missing segment is not drawn, and Plotly then stacks
+    # the next one from the wrong base, so the bar comes out short.
+    cells = frame.pivot_table(
+        index="department", columns="label", values="unwanted", aggfunc="sum", fill_value=0
+    ).reindex(index=dept_order, columns=reason_order, fill_value=0)
     for i, reason in enumerate(reason_order):
-        part = frame[frame["label"] == reason].set_index("department").reindex(dept_order)
         fig.add_bar(
             y=dept_order,
-            x=part["unwanted"],
+            x=cells[reason].astype(int).tolist(),
             name=reason,
             orientation="h",
             marker_color=NEUTRAL if reason == other else SERIES_COLORS[i % len(SERIES_COLORS)],
@@ -501,12 +505,15 @@ def open_alerts_by_age(counts: pd.DataFrame, lang: str) -> go.Figure:
 def open_alerts_by_manager(by_manager: pd.DataFrame, buckets: list[str], lang: str) -> go.Figure:
     """Horizontal stacked bars of open alerts per manager, split by age bucket."""
     order = by_manager.groupby("manager")["alerts"].sum().sort_values().index.tolist()
+    # Every manager × age cell, 0 when empty (see drivers_by_department: a missing segment shortens the bar).
+    cells = by_manager.pivot_table(
+        index="manager", columns="bucket", values="alerts", aggfunc="sum", fill_value=0
+    ).reindex(index=order, columns=buckets, fill_value=0)
     fig = go.Figure()
     for bucket, color in zip(buckets, AGE_COLORS):
-        part = by_manager[by_manager["bucket"] == bucket].set_index("manager").reindex(order)
         fig.add_bar(
             y=order,
-            x=part["alerts"],
+            x=cells[bucket].astype(int).tolist(),
             name=bucket,
             orientation="h",
             marker_color=color,

@@ -282,7 +282,9 @@ def marts_columns() -> dict[str, frozenset[str]]:
 @functools.lru_cache(maxsize=8)
 def _marts_columns(path: str, mtime_ns: int, size: int) -> dict[str, frozenset[str]]:
     frame = _cached_query(
-        path, mtime_ns, size,
+        path,
+        mtime_ns,
+        size,
         "select table_name, column_name from information_schema.columns where table_schema = ? "
         "order by table_name, ordinal_position",
         ("marts",),

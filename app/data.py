@@ -700,29 +700,53 @@ def contact_texts(flt: ContactFilter, reason_code: str, limit: int = TEXT_SAMPLE
 # Departments
 
 
-def department_ranking(start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Per department over the months touching [start, end]: contacts, unwanted, own volume, unwanted per 1,000.
-
-    The scorecard publishes contacts_per_1000 = contacts / volume × 1000, so the volume of a month is
-    contacts × 1000 / contacts_per_1000 (unless the warehouse publishes it as an extra ``volume`` column).
-    """
+def _scorecard_volume() -> str:
+    """A scorecard month's volume: the published ``volume`` column, else contacts × 1000 / contacts_per_1000."""
     if present_columns("department_scorecard", ("volume",)):
-        volume = "sum(s.volume)"
-    else:
-        volume = "sum(case when s.contacts_per_1000 > 0 then s.contacts * 1000.0 / s.contacts_per_1000 end)"
+        return "s.volume"
+    return "case when s.contacts_per_1000 > 0 then s.contacts * 1000.0 / s.contacts_per_1000 end"
+
+
+# A month's volume over the days of that month the warehouse publishes, spread evenly over those days, summed over
+# the days of [?, ?] (volumes are received per month, so a day's share of it is all a period can know).
+PERIOD_VOLUME_SQL = """
+    select s.department_id,
+           sum({volume} / (date_diff('day', greatest(s.month, b.lo), least(last_day(s.month), b.hi)) + 1)
+               * greatest(0, date_diff('day', greatest(s.month, b.lo, ?::date),
+                                       least(last_day(s.month), b.hi, ?::date)) + 1)) as volume
+    from marts.department_scorecard s, bounds b
+    where s.month between date_trunc('month', ?::date) and ?::date
+      and least(last_day(s.month), b.hi) >= greatest(s.month, b.lo)
+    group by s.department_id
+"""
+
+
+def department_ranking(flt: ContactFilter) -> pd.DataFrame:
+    """Per department over the selected days: inbound contacts, unwanted ones, own volume over the same days,
+    unwanted (and all) contacts per 1,000 of that volume.
+
+    Contacts are counted like on the Why page (the originating department of each contact), so both pages give
+    the same number. Volumes are monthly: a month's volume is spread evenly over its days (see PERIOD_VOLUME_SQL).
+    """
+    src = contact_source()
+    volume = PERIOD_VOLUME_SQL.format(volume=_scorecard_volume())
     return _query(
         f"""
-        select s.department_id,
-               sum(s.contacts) as contacts,
-               sum(s.unwanted_contacts) as unwanted,
-               {volume} as volume,
-               sum(s.unwanted_contacts) * 1000.0 / nullif({volume}, 0) as unwanted_per_1000,
-               sum(s.contacts) * 1000.0 / nullif({volume}, 0) as contacts_per_1000
-        from marts.department_scorecard s
-        where s.month between date_trunc('month', ?::date) and ?::date
-        group by all order by unwanted_per_1000 desc nulls last, unwanted desc, s.department_id
+        with bounds as (select min(contact_date) as lo, max(contact_date) as hi from {src.table}),
+        counts as (
+            select coalesce(c.department_id, '{NO_DEPARTMENT}') as department_id,
+                   {src.count()} as contacts, {src.count("c.is_unwanted")} as unwanted
+            from {src.table} c where {CONTACT_WHERE} group by all
+        ),
+        volumes as ({volume})
+        select department_id, coalesce(c.contacts, 0) as contacts, coalesce(c.unwanted, 0) as unwanted,
+               v.volume,
+               coalesce(c.unwanted, 0) * 1000.0 / nullif(v.volume, 0) as unwanted_per_1000,
+               coalesce(c.contacts, 0) * 1000.0 / nullif(v.volume, 0) as contacts_per_1000
+        from counts c full join volumes v using (department_id)
+        order by unwanted_per_1000 desc nulls last, unwanted desc, department_id
         """,
-        [start, end],
+        [*flt.params(), flt.start, flt.end, flt.start, flt.end],
     )
 
 
@@ -990,14 +1014,16 @@ def load_summary() -> pd.DataFrame:
     )
 
 
-def classification_shares() -> pd.DataFrame:
-    """How contact reasons were found (field, map, keywords, none): share of inbound contacts."""
+def classification_shares(start: dt.date, end: dt.date) -> pd.DataFrame:
+    """How contact reasons were found (field, map, keywords, none): share of inbound contacts of [start, end]."""
     return _query(
         """
         select reason_method, count(*) as contacts, count(*) * 1.0 / sum(count(*)) over () as share
-        from marts.fct_contacts where coalesce(lower(direction), 'inbound') = 'inbound'
+        from marts.fct_contacts
+        where coalesce(lower(direction), 'inbound') = 'inbound' and contact_date between ? and ?
         group by reason_method order by contacts desc
-        """
+        """,
+        [start, end],
     )
 
 

@@ -492,6 +492,67 @@ TEXTS: dict[str, tuple[str, str]] = {
     "passed": ("Passed", "Réussi"),
     "failing_rows": ("Failing rows", "Lignes en échec"),
     "details": ("Details", "Détails"),
+    # What period each figure covers (one period everywhere, or the caption says what else and why)
+    "scope_departments": (
+        (
+            "{start} → {end}: the ranking counts the inbound contacts of these days (as on the Why page), against "
+            "the department's volume over the same days (monthly volumes spread evenly over their days)."
+        ),
+        (
+            "{start} → {end} : le classement compte les contacts entrants de ces jours (comme la page Pourquoi), "
+            "rapportés au volume du département sur les mêmes jours (volumes mensuels répartis sur leurs jours)."
+        ),
+    ),
+    "scope_scorecard": (
+        (
+            "Monthly scorecard up to {end}, computed by the warehouse without suspect contacts. A month still in "
+            "progress is compared day for day: month-to-date against the same days of the previous month."
+        ),
+        (
+            "Tableau de bord mensuel jusqu'au {end}, calculé par l'entrepôt sans les contacts suspects. Un mois en "
+            "cours est comparé jour pour jour : depuis le début du mois, contre les mêmes jours du mois précédent."
+        ),
+    ),
+    "scope_loop": (
+        (
+            "Recontact figures: alerts opened {start} → {end}. Open alerts: every alert still open, whatever the "
+            "period (open work is today's work). Monthly chart: the months touching the period."
+        ),
+        (
+            "Rappels : alertes ouvertes du {start} au {end}. Alertes ouvertes : toutes celles encore ouvertes, "
+            "quelle que soit la période (c'est le travail du jour). Graphique mensuel : les mois de la période."
+        ),
+    ),
+    "scope_actions": (
+        (
+            "Each action is measured over its own weeks before and after it started, not over the selected period "
+            "({start} → {end}): its effect needs those full windows. Computed without suspect contacts."
+        ),
+        (
+            "Chaque action est mesurée sur ses propres semaines avant et après sa mise en place, pas sur la période "
+            "choisie ({start} → {end}) : son effet a besoin de ces fenêtres complètes. Sans les contacts suspects."
+        ),
+    ),
+    "scope_health": (
+        (
+            "Classification: inbound contacts {start} → {end}. Loaded files, rejected rows and quality checks: "
+            "every run, whatever the period (they describe the warehouse, not the customers)."
+        ),
+        (
+            "Classification : contacts entrants du {start} au {end}. Fichiers chargés, lignes rejetées et contrôles : "
+            "toutes les exécutions, quelle que soit la période (ils décrivent l'entrepôt, pas les clients)."
+        ),
+    ),
+    "scope_incidents": (
+        (
+            "{start} → {end}: incidents that touch these days (with their whole impact) and spikes of these days. "
+            "Impact computed by the warehouse without suspect contacts."
+        ),
+        (
+            "{start} → {end} : incidents qui touchent ces jours (avec tout leur impact) et pics de ces jours. "
+            "Impact calculé par l'entrepôt sans les contacts suspects."
+        ),
+    ),
 }
 
 

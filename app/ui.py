@@ -112,6 +112,11 @@ def header(ctx: PageContext, title_key: str, caption_key: str | None = None, **v
         st.caption(ctx.t(caption_key, **values))
 
 
+def scope(ctx: PageContext, key: str) -> None:
+    """The caption saying which days a page's figures cover (and what else, and why)."""
+    st.caption(ctx.t(key, start=ctx.date(ctx.start), end=ctx.date(ctx.end)))
+
+
 def empty(message: str) -> None:
     """An explained empty state: never a blank space or a traceback."""
     st.info(message, icon=":material/info:")

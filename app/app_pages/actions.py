@@ -9,7 +9,7 @@ from app import charts, data, ui
 
 ctx = ui.context()
 ui.header(ctx, "page_actions", "actions_caption")
-st.caption(ctx.t("mart_note"))
+ui.scope(ctx, "scope_actions")
 
 effects = data.action_effects()
 if effects.empty:

@@ -7,6 +7,7 @@ from app.i18n import fmt_datetime
 
 ctx = ui.context()
 ui.header(ctx, "page_health", "health_caption")
+ui.scope(ctx, "scope_health")
 
 stamp = data.warehouse_stamp()
 if stamp:
@@ -26,7 +27,7 @@ else:
 
 st.subheader(ctx.t("classification_title"))
 st.caption(ctx.t("classification_caption"))
-methods = data.classification_shares()
+methods = data.classification_shares(ctx.start, ctx.end)
 if methods.empty:
     ui.empty(ctx.t("no_loads"))
 else:

@@ -8,9 +8,9 @@ from app.i18n import fmt_change_pct, fmt_change_points, fmt_month, fmt_signed
 
 ctx = ui.context()
 ui.header(ctx, "page_departments", "dept_caption")
-st.caption(f"{ctx.date(ctx.start)} → {ctx.date(ctx.end)} · " + ctx.t("mart_note"))
+ui.scope(ctx, "scope_departments")
 
-ranking = data.department_ranking(ctx.start, ctx.end)
+ranking = data.department_ranking(ctx.contacts())
 if ranking.empty:
     ui.empty(ctx.t("no_data"))
     st.stop()
@@ -42,6 +42,7 @@ with right:
 
 st.divider()
 st.subheader(ctx.t("scorecard_title"))
+ui.scope(ctx, "scope_scorecard")
 department = filters.pick_one(
     st, "department", ctx.t("pick_department"), ranking["department_id"].tolist(), ctx.labels.department
 )

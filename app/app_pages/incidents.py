@@ -6,7 +6,7 @@ from app import charts, data, filters, ui
 
 ctx = ui.context()
 ui.header(ctx, "page_incidents", "incidents_caption")
-st.caption(f"{ctx.date(ctx.start)} → {ctx.date(ctx.end)} · " + ctx.t("mart_note"))
+ui.scope(ctx, "scope_incidents")
 
 impact = data.incidents(ctx.start, ctx.end)
 candidates = data.incident_candidates(ctx.start, ctx.end)

@@ -213,16 +213,17 @@ def test_why_page_in_french_follows_the_reason_in_the_url(open_app) -> None:
 
 def test_departments_ranking_uses_own_volume(open_app, warehouse: Path) -> None:
     at = open_app("departments")
-    # Volumes of the fixture: BILL 2,000 / LOGI 800 / WEB 5,000 a day; the period touches October
-    # (31 days of data) and November (20 days).
-    days = 31 + 20
+    # Volumes of the fixture: BILL 2,000 / LOGI 800 / WEB 5,000 a day, over the 28 selected days; unwanted
+    # contacts over the same days, counted as on the Why page (one period everywhere).
+    days = (END - START).days + 1
     volume = {"Billing": 2_000 * days, "Logistics": 800 * days, "Digital": 5_000 * days}
     unwanted = dict(
         query(
             warehouse,
-            """select d.department_name, sum(s.unwanted_contacts) from marts.department_scorecard s
+            f"""select d.department_name, count(*) from marts.fct_contacts c
            join marts.dim_departments d using (department_id)
-           where month >= date '2026-10-01' group by 1""",
+           where contact_date between ? and ? and {INBOUND} and not is_suspect and is_unwanted group by 1""",
+            [START, END],
         )
     )
     expected = {name: unwanted[name] * 1000 / volume[name] for name in volume}
@@ -232,6 +233,7 @@ def test_departments_ranking_uses_own_volume(open_app, warehouse: Path) -> None:
     assert ranked.set_index("Department")["Unwanted per 1,000"].round(6).to_dict() == {
         k: round(v, 6) for k, v in expected.items()
     }
+    assert ranked.set_index("Department")["Unwanted contacts"].to_dict() == {k: unwanted[k] for k in volume}
     assert "Sales" in ranking.loc[ranking["Unwanted per 1,000"].isna(), "Department"].tolist()
 
 
@@ -354,10 +356,11 @@ def test_data_health(open_app, warehouse: Path) -> None:
     assert len(frame_with(at, "Failing rows")) == 4
     # The latest run is the one checked last, whatever its id.
     assert any("Latest run `b07d-latest`: 2 passed, 1 failed" in c.value for c in at.caption)
-    # share of inbound contacts per classification method, computed here with plain SQL
+    # share of inbound contacts of the period per classification method, computed here with plain SQL
     (method, share), = query(warehouse, "select reason_method, count(*) * 1.0 / sum(count(*)) over () from "
                                         "marts.fct_contacts where coalesce(direction, 'inbound') = 'inbound' "
-                                        "group by 1 order by 2 desc limit 1")
+                                        "and contact_date between ? and ? group by 1 order by 2 desc limit 1",
+                             [START, END])
     assert metric(at, method).value == f"{share * 100:.1f}%"
 
 

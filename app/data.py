@@ -750,6 +750,59 @@ def department_ranking(flt: ContactFilter) -> pd.DataFrame:
     )
 
 
+def department_window(department_id: str, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The scorecard figures of one department over the days [start, end] instead of a whole month, as the
+    warehouse defines them (non-suspect contacts; shares over inbound contacts; contacts of its own reasons per
+    1,000 of its volume over the same days; ratings and alerts of its contacts). For a month still in progress,
+    compared with the same days of the previous month."""
+    src = contact_source()
+    owner = (
+        "c.reason_department_id"
+        if present_columns("fct_contacts", ("reason_department_id",))
+        else "c.department_id"
+    )
+    volume = PERIOD_VOLUME_SQL.format(volume=_scorecard_volume())
+    row = _scalar_row(
+        f"""
+        with bounds as (select min(contact_date) as lo, max(contact_date) as hi from {src.table}),
+        volumes as ({volume}),
+        contacts as (
+            select count(*) filter (where c.department_id = ? and c.direction = 'inbound') as contacts,
+                   count(*) filter (where c.department_id = ? and c.direction = 'inbound' and c.is_unwanted)
+                       as unwanted,
+                   count(*) filter (where c.department_id = ? and c.is_repeat) as repeats,
+                   count(*) filter (where {owner} = ?) as owned
+            from marts.fct_contacts c
+            where c.contact_date between ? and ? and not coalesce(c.is_suspect, false)
+        ),
+        ratings as (
+            select {_survey_aggregates()}
+            from marts.survey_responses s join marts.fct_contacts f using (contact_id)
+            where {_survey_day()} between ? and ? and not coalesce(s.is_suspect, false) and f.department_id = ?
+        ),
+        alert_counts as (
+            select count(*) as alerts, count(*) filter (where a.status = 'recontacted') as alerts_recontacted
+            from marts.alerts a left join marts.survey_responses r using (response_id)
+            where {_alert_day()} between ? and ? and not coalesce(r.is_suspect, false) and a.department_id = ?
+        )
+        select c.contacts, c.unwanted, c.unwanted * 1.0 / nullif(c.contacts, 0) as unwanted_share,
+               c.repeats * 1.0 / nullif(c.contacts, 0) as repeat_rate,
+               c.owned * 1000.0 / nullif((select volume from volumes where department_id = ?), 0)
+                   as contacts_per_1000,
+               r.csat, r.nps, r.ces, a.alerts, a.alerts_recontacted
+        from contacts c, ratings r, alert_counts a
+        """,
+        [
+            start, end, start, end,
+            *[department_id] * 4, start, end,
+            start, end, department_id,
+            start, end, department_id,
+            department_id,
+        ],
+    )  # fmt: skip
+    return row
+
+
 def _csat_as_share(frame: pd.DataFrame) -> pd.DataFrame:
     """CSAT as a share (0–1) like the other rates. The dbt project publishes it in % (0–100) on the
     scorecard and the driver ranking; a share never exceeds 1, so any value above 1 means percent."""

@@ -255,6 +255,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     "scorecard_title": ("Scorecard", "Tableau de bord"),
     "pick_department": ("Department", "Département"),
     "scorecard_month": ("{month}, compared with the month before", "{month}, comparé au mois précédent"),
+    "scorecard_mtd": (
+        (
+            "Month to date: {start} → {end} ({days} of {month_days} days), compared with the same days of the month "
+            "before ({pstart} → {pend}); the monthly target is pro-rated to {days}/{month_days}."
+        ),
+        (
+            "Mois en cours : du {start} au {end} ({days} jours sur {month_days}), comparé aux mêmes jours du mois "
+            "précédent (du {pstart} au {pend}) ; l'objectif mensuel est proratisé à {days}/{month_days}."
+        ),
+    ),
+    "target_prorated": ("Pro-rated target", "Objectif proratisé"),
+    "target_chart_note": (
+        "A month the data covers only in part is held to its target pro-rated to the days covered.",
+        "Un mois que les données ne couvrent qu'en partie est comparé à son objectif proratisé aux jours couverts.",
+    ),
+    "target_prorated_help": (
+        "Monthly target {target}, pro-rated to the {days} days of {month_days} covered so far.",
+        "Objectif mensuel {target}, proratisé aux {days} jours sur {month_days} couverts à ce jour.",
+    ),
     "alerts_recontacted": ("Alerts recontacted in time", "Alertes rappelées à temps"),
     "target": ("Target", "Objectif"),
     "alerts": ("Alerts", "Alertes"),

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app import data, filters
+from app import data, filters, period
 from app.i18n import fmt_date, fmt_datetime, fmt_money, fmt_month, fmt_num, fmt_pct, t
 
 
@@ -115,6 +115,13 @@ def header(ctx: PageContext, title_key: str, caption_key: str | None = None, **v
 def scope(ctx: PageContext, key: str) -> None:
     """The caption saying which days a page's figures cover (and what else, and why)."""
     st.caption(ctx.t(key, start=ctx.date(ctx.start), end=ctx.date(ctx.end)))
+
+
+def prorated_targets(monthly: pd.DataFrame, ctx: PageContext) -> list[float | None]:
+    """The ``target`` column of a monthly frame, pro-rated to the days of each month the data covers."""
+    months = [pd.Timestamp(m).date() for m in monthly["month"]]
+    targets = [None if pd.isna(v) else float(v) for v in monthly["target"]]
+    return period.prorated_targets(months, targets, *ctx.bounds) if ctx.bounds else targets
 
 
 def empty(message: str) -> None:

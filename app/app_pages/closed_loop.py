@@ -56,7 +56,9 @@ monthly = data.monthly_recontact(ctx.start, ctx.end)
 if monthly.empty:
     ui.empty(ctx.t("no_alert"))
 else:
+    monthly["target"] = ui.prorated_targets(monthly, ctx)
     ui.show_chart(charts.recontact_vs_target(monthly, ctx.lang, title_key="monthly_recontact"))
+    st.caption(ctx.t("target_chart_note"))
 
 if open_alerts is not None and not open_alerts.empty:
     st.subheader(ctx.t("open_alert_list"))

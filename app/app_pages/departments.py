@@ -3,8 +3,15 @@
 import pandas as pd
 import streamlit as st
 
-from app import charts, data, filters, ui
+from app import charts, data, filters, period, ui
 from app.i18n import fmt_change_pct, fmt_change_points, fmt_month, fmt_signed
+
+
+def _as_scorecard(window: dict) -> dict:
+    """data.department_window's figures under the scorecard's column names."""
+    names = {"unwanted": "unwanted_contacts"}
+    return {names.get(k, k): v for k, v in window.items()}
+
 
 ctx = ui.context()
 ui.header(ctx, "page_departments", "dept_caption")
@@ -57,10 +64,37 @@ previous = (
     scorecard.iloc[-2] if len(scorecard) > 1 else pd.Series(None, index=scorecard.columns, dtype=object)
 )
 manager = ctx.labels.manager(department)
-st.caption(
-    ctx.t("scorecard_month", month=fmt_month(latest["month"], ctx.lang))
-    + (f" · {manager}" if manager else "")
-)
+mtd = period.month_to_date(pd.Timestamp(latest["month"]).date(), ctx.end, *ctx.bounds)
+monthly_target = None if pd.isna(latest["target_alerts_recontacted"]) else latest["target_alerts_recontacted"]
+if mtd.partial:
+    # A month in progress against the same days of the month before, never against a whole month.
+    latest = pd.Series(
+        {**latest.to_dict(), **_as_scorecard(data.department_window(department, mtd.start, mtd.end))}
+    )
+    latest["target_alerts_recontacted"] = mtd.prorate(monthly_target)
+    has_previous = mtd.previous_start >= ctx.bounds[0]
+    previous = pd.Series(
+        _as_scorecard(data.department_window(department, mtd.previous_start, mtd.previous_end))
+        if has_previous
+        else {},
+        index=scorecard.columns,
+        dtype=object,
+    )
+    caption = ctx.t(
+        "scorecard_mtd",
+        start=ctx.date(mtd.start),
+        end=ctx.date(mtd.end),
+        days=mtd.days,
+        month_days=mtd.month_days,
+        pstart=ctx.date(mtd.previous_start),
+        pend=ctx.date(mtd.previous_end),
+    )
+else:
+    caption = ctx.t("scorecard_month", month=fmt_month(latest["month"], ctx.lang))
+    if not pd.isna(previous["month"]) and pd.Timestamp(previous["month"]).date() < ctx.bounds[0]:
+        # the month before is only partly in the data: no comparison rather than a false rise
+        previous = pd.Series(None, index=scorecard.columns, dtype=object)
+st.caption(caption + (f" · {manager}" if manager else ""))
 
 
 def _trend(column, scale=1.0):
@@ -98,8 +132,18 @@ ui.kpi(
     cols[3],
     ctx.t("alerts_recontacted"),
     ctx.num(latest["alerts_recontacted"]) + (f" / {ctx.num(target)}" if has_target else ""),
-    fmt_signed(latest["alerts_recontacted"] - target, ctx.lang) + " vs " + ctx.t("target").lower()
+    fmt_signed(latest["alerts_recontacted"] - target, ctx.lang)
+    + " vs "
+    + ctx.t("target_prorated" if mtd.partial else "target").lower()
     if has_target
+    else None,
+    help=ctx.t(
+        "target_prorated_help",
+        target=ctx.num(monthly_target),
+        days=mtd.days,
+        month_days=mtd.month_days,
+    )
+    if mtd.partial and has_target
     else None,
     trend=_trend("alerts_recontacted"),
 )
@@ -141,7 +185,9 @@ with right:
     monthly = scorecard.rename(
         columns={"alerts_recontacted": "recontacted", "target_alerts_recontacted": "target"}
     )
+    monthly["target"] = ui.prorated_targets(monthly, ctx)
     ui.show_chart(charts.recontact_vs_target(monthly, ctx.lang))
+    st.caption(ctx.t("target_chart_note"))
 
 st.subheader(ctx.t("owned_reasons"))
 owned = data.department_reasons(department)

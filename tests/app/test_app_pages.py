@@ -239,19 +239,55 @@ def test_departments_ranking_uses_own_volume(open_app, warehouse: Path) -> None:
 
 def test_department_scorecard_against_target(open_app, warehouse: Path) -> None:
     at = open_app("departments", department="LOGI")
+    # November is in progress (data to the 20th): 1–20 November against 1–20 October, the monthly target of 8
+    # pro-rated to 20 of 30 days.
+    mtd, before = (dt.date(2026, 11, 1), dt.date(2026, 11, 20)), (dt.date(2026, 10, 1), dt.date(2026, 10, 20))
     recontacted = one(
         warehouse,
-        "select count(*) from marts.alerts where department_id = 'LOGI' and status = 'recontacted' "
-        "and created_at >= timestamp '2026-11-01'",
+        "select count(*) from marts.alerts a join marts.survey_responses r using (response_id) "
+        "where a.department_id = 'LOGI' and status = 'recontacted' and not r.is_suspect "
+        "and created_at::date between ? and ?",
+        list(mtd),
     )
-    assert metric(at, "Alerts recontacted in time").value == f"{recontacted} / 8"
-    csat_percent = one(
+    target = 8 * 20 / 30
+    assert metric(at, "Alerts recontacted in time").value == f"{recontacted} / {target:.0f}"
+    assert metric(at, "Alerts recontacted in time").delta == f"{recontacted - target:+.0f} vs pro-rated target"
+    csat = one(
         warehouse,
-        "select csat from marts.department_scorecard where department_id = 'LOGI' and month = date '2026-11-01'",
+        "select avg(case when is_satisfied then 1.0 else 0.0 end) from marts.survey_responses s "
+        "join marts.fct_contacts f using (contact_id) where f.department_id = 'LOGI' and not s.is_suspect "
+        "and s.csat is not null and s.responded_at::date between ? and ?",
+        list(mtd),
     )
-    assert metric(at, "CSAT").value == f"{csat_percent:.1f}%"  # published in %, shown as a share
+    assert metric(at, "CSAT").value == f"{csat * 100:.1f}%"
+    contacts = [
+        one(
+            warehouse,
+            f"select count(*) from marts.fct_contacts where department_id = 'LOGI' and {INBOUND} "
+            "and not is_suspect and contact_date between ? and ?",
+            list(days),
+        )
+        for days in (mtd, before)
+    ]
+    assert metric(at, "Contacts").value == en(contacts[0])
+    assert metric(at, "Contacts").delta == f"{(contacts[0] - contacts[1]) / contacts[1] * 100:+.1f}%"
+    assert any("Month to date: 2026-11-01 → 2026-11-20 (20 of 30 days)" in c.value for c in at.caption)
     owned = frame_with(at, "Share of all unwanted")
     assert owned["Reason"].tolist() == ["Late delivery", "Damaged parcel"]
+
+
+def test_department_scorecard_of_a_whole_month(open_app, warehouse: Path) -> None:
+    at = open_app("departments", department="LOGI", **{"from": "2026-10-01", "to": "2026-10-31"})
+    october = query(
+        warehouse,
+        "select contacts, alerts_recontacted, target_alerts_recontacted from marts.department_scorecard "
+        "where department_id = 'LOGI' and month in (date '2026-10-01', date '2026-09-01') order by month desc",
+    )
+    assert metric(at, "Contacts").value == en(october[0][0])
+    assert metric(at, "Alerts recontacted in time").value == f"{october[0][1]} / {october[0][2]:.0f}"
+    assert any("2026-10, compared with the month before" in c.value for c in at.caption)
+    # September's data starts on the 12th: a whole October is not compared with 19 days of September.
+    assert not metric(at, "Contacts").delta
 
 
 def test_incidents_excess_and_unregistered_spike(open_app, warehouse: Path) -> None:

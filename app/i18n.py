@@ -266,6 +266,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         ),
     ),
     "target_prorated": ("Pro-rated target", "Objectif proratisé"),
+    "other_reasons": ("Other reasons", "Autres motifs"),
     "target_chart_note": (
         "A month the data covers only in part is held to its target pro-rated to the days covered.",
         "Un mois que les données ne couvrent qu'en partie est comparé à son objectif proratisé aux jours couverts.",

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app import data, filters, period
+from app import data, filters, palette, period
 from app.i18n import fmt_date, fmt_datetime, fmt_money, fmt_month, fmt_num, fmt_pct, t
 
 
@@ -33,11 +33,22 @@ class Labels:
             d.department_id: d.name or d.department_id for d in departments.itertuples(index=False)
         }
         self._manager = {d.department_id: d.manager for d in departments.itertuples(index=False)}
+        self._colors = palette.reason_colors(c for c in self._reason if c not in (data.NO_REASON, "none"))
 
     def reason(self, code: Any) -> str:
         if code is None or code == data.NO_REASON or (isinstance(code, float) and pd.isna(code)):
             return t("unclassified", self.lang)
         return str(self._reason.get(code) or code)
+
+    def color(self, code: Any) -> str:
+        """The reason's colour, the same on every page (app.palette); unclassified is always grey."""
+        if self.reason(code) == t("unclassified", self.lang) or code == "none":
+            return palette.UNCLASSIFIED
+        return palette.reason_color(str(code), self._colors)
+
+    def colors_by_label(self, codes: Any) -> dict[str, str]:
+        """label -> colour for the reason codes given (charts take labels)."""
+        return {self.reason(code): self.color(code) for code in codes}
 
     def department(self, department_id: Any) -> str:
         if department_id is None or department_id == data.NO_DEPARTMENT or pd.isna(department_id):

@@ -76,7 +76,8 @@ else:
         daily["label"] = daily["reason_code"].map(ctx.labels.reason)
         shown_impact = impact[impact["reason_code"].isin(reasons)] if not impact.empty else impact
         shown_candidates = candidates[candidates["reason_code"].isin(reasons)]
-        ui.show_chart(charts.incident_timeline(daily, shown_impact, shown_candidates, ctx.lang))
+        colors = ctx.labels.colors_by_label(daily["reason_code"].unique())
+        ui.show_chart(charts.incident_timeline(daily, shown_impact, shown_candidates, ctx.lang, colors))
         st.caption(ui.suspects_note(ctx))
 
 st.subheader(ctx.t("unregistered_spikes"))

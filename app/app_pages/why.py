@@ -31,7 +31,8 @@ with left:
     else:
         drivers["label"] = drivers["reason_code"].map(ctx.labels.reason)
         drivers["department"] = drivers["department_id"].map(ctx.labels.department)
-        ui.show_chart(charts.drivers_by_department(drivers, ctx.lang))
+        colors = ctx.labels.colors_by_label(drivers["reason_code"].unique())
+        ui.show_chart(charts.drivers_by_department(drivers, ctx.lang, colors))
 with right:
     matrix = data.value_irritant_quadrants(breakdown, ctx.labels.kinds, ctx.labels.owners)
     if matrix.empty:

@@ -94,3 +94,29 @@ def test_open_alerts_by_manager_bars_total_the_warehouse(open_app, warehouse: Pa
         )
     )
     assert stacked_totals(spec) == expected
+
+
+# The fixed meanings, written out here (not imported from app.palette) so a change of palette is a decision.
+UNWANTED_RED, VALUE_BLUE, UNCLASSIFIED_GREY = "#C8423B", "#2F7FB5", "#9AA5B1"
+
+
+def trace_colors(spec: dict) -> dict[str, str]:
+    out = {}
+    for trace in spec["data"]:
+        color = trace.get("marker", {}).get("color") or trace.get("line", {}).get("color")
+        if isinstance(color, str):
+            out[trace.get("name")] = color
+    return out
+
+
+def test_a_reason_has_one_colour_on_every_page_and_never_a_fixed_meaning(open_app) -> None:
+    at = open_app("why")
+    drivers = trace_colors(figure(at, "Top unwanted drivers by originating department"))
+    pareto = trace_colors(figure(at, "Contacts by reason: unwanted vs value (Pareto)"))
+    assert pareto["Unwanted contacts"] == UNWANTED_RED and pareto["Value contacts"] == VALUE_BLUE
+    assert not {UNWANTED_RED, VALUE_BLUE, UNCLASSIFIED_GREY} & set(drivers.values()), drivers
+    assert len(set(drivers.values())) == len(drivers)  # one colour per reason
+    at = open_app("incidents", reason=["late_delivery", "password_reset"])
+    timeline = trace_colors(figure(at, "Daily contacts per reason, incidents and spikes"))
+    for reason in ("Late delivery", "Password reset"):
+        assert timeline[reason] == drivers[reason], reason

@@ -85,11 +85,20 @@ def weekly_unwanted_value(weekly: pd.DataFrame, lang: str, period_start: dt.date
             annotation_position="top left",
             annotation_font_size=11,
         )
-    for column, name, color in (
-        ("unwanted", t("unwanted_contacts", lang), UNWANTED),
-        ("value", t("value_contacts", lang), VALUE),
-    ):
-        fig.add_bar(x=weekly["week_start"], y=weekly[column], name=name, marker_color=color)
+    series = [
+        (
+            "unwanted_classified" if "unwanted_classified" in weekly else "unwanted",
+            "unwanted_contacts",
+            UNWANTED,
+        ),
+        ("value", "value_contacts", VALUE),
+    ]
+    if (
+        "unclassified" in weekly
+    ):  # stacked on top: the bar is every contact, and unclassified is no kind of it
+        series.append(("unclassified", "unclassified_contacts", UNCLASSIFIED))
+    for column, key, color in series:
+        fig.add_bar(x=weekly["week_start"], y=weekly[column], name=t(key, lang), marker_color=color)
     fig.update_layout(barmode="stack")
     _date_axis(fig, lang, title=t("week", lang))
     fig.update_yaxes(title=t("contacts", lang), tickformat=",d")

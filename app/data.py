@@ -25,6 +25,10 @@ import streamlit as st
 WAREHOUSE_ENV = "WHYCALL_WAREHOUSE"
 DEFAULT_WAREHOUSE = "data/warehouse/whycall.duckdb"
 
+# The dbt project's reason code for "no rule applied" (reason_method 'none'); a warehouse may also leave it null.
+UNCLASSIFIED_REASON = "none"
+CLASSIFIED = f"(c.reason_code is not null and c.reason_code <> '{UNCLASSIFIED_REASON}')"
+
 # Stand-ins for missing reason / department so they can be filtered and labelled like any other value.
 NO_REASON = "__none__"
 NO_DEPARTMENT = "__none__"
@@ -482,6 +486,8 @@ def contact_kpis(flt: ContactFilter) -> dict[str, Any]:
         f"""
         select {src.count()} as contacts,
                {src.count("c.is_unwanted")} as unwanted,
+               {src.count(CLASSIFIED)} as classified,
+               {src.count(f"c.is_unwanted and {CLASSIFIED}")} as unwanted_classified,
                coalesce(sum(c.cost) filter (where c.is_unwanted), 0) as unwanted_cost,
                {src.count("c.is_repeat")} as repeats
         from {src.table} c where {CONTACT_WHERE}
@@ -498,7 +504,10 @@ def contact_kpis_weekly(flt: ContactFilter) -> pd.DataFrame:
         select ?::date - (7 * (date_diff('day', c.contact_date, ?::date) // 7) + 6)::integer as week_start,
                {src.count()} as contacts,
                {src.count("c.is_unwanted")} as unwanted,
-               {src.count("not coalesce(c.is_unwanted, false)")} as value,
+               {src.count(f"not coalesce(c.is_unwanted, false) and {CLASSIFIED}")} as value,
+               {src.count(f"not {CLASSIFIED}")} as unclassified,
+               {src.count(CLASSIFIED)} as classified,
+               {src.count(f"c.is_unwanted and {CLASSIFIED}")} as unwanted_classified,
                coalesce(sum(c.cost) filter (where c.is_unwanted), 0) as unwanted_cost,
                {src.count("c.is_repeat")} as repeats
         from {src.table} c where {CONTACT_WHERE}

@@ -124,8 +124,27 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Score d'effort moyen, sur son échelle (plus haut = plus facile).",
     ),
     "unwanted_help": (
-        "A contact is unwanted when its reason is an irritant, when it is a repeat, or when it is linked to an incident.",
-        "Un contact est évitable si son motif est un irritant, s'il s'agit d'un recontact ou s'il est lié à un incident.",
+        (
+            "Unwanted contacts ÷ classified contacts. A contact is unwanted when its reason is an irritant, when it is "
+            "a repeat, or when it is linked to an incident. Contacts no rule classified are left out of both sides "
+            "(they are neither wanted nor unwanted): see the unclassified share."
+        ),
+        (
+            "Contacts évitables ÷ contacts classés. Un contact est évitable si son motif est un irritant, s'il s'agit "
+            "d'un recontact ou s'il est lié à un incident. Les contacts qu'aucune règle n'a classés sont exclus des "
+            "deux côtés (ni voulus ni évitables) : voir la part non classée."
+        ),
+    ),
+    "unclassified_share": ("Unclassified share", "Part non classée"),
+    "unclassified_help": (
+        (
+            "Contacts whose reason no rule found (no field, no reason map entry, no keyword) ÷ all contacts. "
+            "A rise means the reason rules miss something: the Data health page shows how reasons were found."
+        ),
+        (
+            "Contacts dont aucune règle n'a trouvé le motif (ni champ, ni table de correspondance, ni mot-clé) ÷ tous "
+            "les contacts. Une hausse signifie que les règles manquent quelque chose : voir la page Santé des données."
+        ),
     ),
     "responses": ("Survey responses", "Réponses aux enquêtes"),
     "cost": ("Cost", "Coût"),

@@ -109,7 +109,24 @@ def test_overview_kpis_match_the_warehouse(open_app, warehouse: Path) -> None:
     before = contact_totals(warehouse, PREV_START, PREV_END)
     assert metric(at, "Contacts").value == en(contacts)
     assert metric(at, "Contacts").delta == f"{(contacts - before[0]) / before[0] * 100:+.1f}%"
-    assert metric(at, "Unwanted share").value == f"{unwanted / contacts * 100:.1f}%"
+    # Over classified contacts only; the unclassified share beside it, with its change.
+    (classified, unwanted_classified), (classified_before,) = query(
+        warehouse,
+        f"""select count(*) filter (where reason_code is not null),
+                   count(*) filter (where reason_code is not null and is_unwanted)
+            from marts.fct_contacts where contact_date between ? and ? and {INBOUND} and not is_suspect""",
+        [START, END],
+    )[0], query(
+        warehouse,
+        f"""select count(*) filter (where reason_code is not null) from marts.fct_contacts
+            where contact_date between ? and ? and {INBOUND} and not is_suspect""",
+        [PREV_START, PREV_END],
+    )[0]
+    assert classified < contacts  # the fixture has unclassified contacts: the two definitions differ
+    assert metric(at, "Unwanted share").value == f"{unwanted_classified / classified * 100:.1f}%"
+    unclassified, unclassified_before = 1 - classified / contacts, 1 - classified_before / before[0]
+    assert metric(at, "Unclassified share").value == f"{unclassified * 100:.1f}%"
+    assert metric(at, "Unclassified share").delta == f"{(unclassified - unclassified_before) * 100:+.1f} pts"
     assert metric(at, "Cost of unwanted contacts").value == f"€{en(cost)}"
     assert metric(at, "Repeat rate").value == f"{repeats / contacts * 100:.1f}%"
 
@@ -157,7 +174,15 @@ def test_overview_in_french(open_app, warehouse: Path) -> None:
     contacts, unwanted, cost, _ = contact_totals(warehouse, START, END)
     assert at.title[0].value == "Vue d'ensemble"
     assert metric(at, "Contacts").value == fr(contacts)
-    assert metric(at, "Part évitable").value == f"{fr(unwanted / contacts * 100, 1)} %"
+    classified, unwanted_classified = query(
+        warehouse,
+        f"""select count(*) filter (where reason_code is not null),
+                   count(*) filter (where reason_code is not null and is_unwanted)
+            from marts.fct_contacts where contact_date between ? and ? and {INBOUND} and not is_suspect""",
+        [START, END],
+    )[0]
+    assert metric(at, "Part évitable").value == f"{fr(unwanted_classified / classified * 100, 1)} %"
+    assert metric(at, "Part non classée").value == f"{fr((1 - classified / contacts) * 100, 1)} %"
     assert metric(at, "Coût des contacts évitables").value == f"{fr(cost)} €"
     assert at.date_input(key="w_start").value == (START, END)
 

@@ -105,7 +105,7 @@ def test_every_page_runs_and_has_its_title(open_app) -> None:
 
 def test_overview_kpis_match_the_warehouse(open_app, warehouse: Path) -> None:
     at = open_app()
-    contacts, unwanted, cost, repeats = contact_totals(warehouse, START, END)
+    contacts, _, cost, repeats = contact_totals(warehouse, START, END)
     before = contact_totals(warehouse, PREV_START, PREV_END)
     assert metric(at, "Contacts").value == en(contacts)
     assert metric(at, "Contacts").delta == f"{(contacts - before[0]) / before[0] * 100:+.1f}%"
@@ -171,7 +171,7 @@ def test_suspect_toggle_counts_suspect_contacts(open_app, warehouse: Path) -> No
 
 def test_overview_in_french(open_app, warehouse: Path) -> None:
     at = open_app(lang="fr")
-    contacts, unwanted, cost, _ = contact_totals(warehouse, START, END)
+    contacts, _, cost, _ = contact_totals(warehouse, START, END)
     assert at.title[0].value == "Vue d'ensemble"
     assert metric(at, "Contacts").value == fr(contacts)
     classified, unwanted_classified = query(

@@ -286,6 +286,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "target_prorated": ("Pro-rated target", "Objectif proratisé"),
     "other_reasons": ("Other reasons", "Autres motifs"),
+    "stale_banner": (
+        (
+            "**The latest pipeline run failed** ({failed_at}): {error}\n\n"
+            "These pages show the data published {published}: no run has succeeded since {since} "
+            "({runs} failed run(s)). Fix the cause and run `whycall run` again. Log: `{log}`"
+        ),
+        (
+            "**La dernière exécution du pipeline a échoué** ({failed_at}) : {error}\n\n"
+            "Ces pages montrent les données publiées le {published} : aucune exécution n'a réussi depuis le {since} "
+            "({runs} exécution(s) en échec). Corrigez la cause et relancez `whycall run`. Journal : `{log}`"
+        ),
+    ),
+    "stale_checks": ("Blocking checks that failed:", "Contrôles bloquants en échec :"),
     "target_chart_note": (
         "A month the data covers only in part is held to its target pro-rated to the days covered.",
         "Un mois que les données ne couvrent qu'en partie est comparé à son objectif proratisé aux jours couverts.",

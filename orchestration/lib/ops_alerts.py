@@ -51,6 +51,7 @@ def failure_record(
     run_error: str = "",
     failed_checks: Sequence[str] = (),
     ts: dt.datetime | None = None,
+    log: str | None = None,
 ) -> dict[str, Any]:
     """One operations-log entry for a failed run.
 
@@ -60,7 +61,9 @@ def failure_record(
     ts = ts or dt.datetime.now(dt.UTC)
     steps = [{"step": s["step"], "error": _clip(s.get("error", ""))} for s in failed_steps]
     first = next((f"{s['step']}: {s['error']}" for s in steps if s["error"]), "")
+    extra = {"log": log} if log else {}
     return {
+        **extra,
         "ts": ts.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "event": "run_failure",
         "run_id": run_id,
@@ -70,6 +73,22 @@ def failure_record(
         "error": _clip(first or run_error.strip() or "run failed (no step error recorded)"),
         "step_errors": steps,
     }
+
+
+def success_record(
+    *, run_id: str, job: str, published: bool, log: str | None = None, ts: dt.datetime | None = None
+) -> dict[str, Any]:
+    """One operations-log entry for a run that succeeded: the dashboards read the latest entry to tell
+    fresh data from data left stale by a failed run."""
+    ts = ts or dt.datetime.now(dt.UTC)
+    record = {
+        "ts": ts.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "event": "run_success",
+        "run_id": run_id,
+        "job": job,
+        "published": published,
+    }
+    return {**record, "log": log} if log else record
 
 
 def alert_message(record: Mapping[str, Any]) -> dict[str, str]:

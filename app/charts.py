@@ -21,6 +21,11 @@ VERDICT_COLORS = {"reduced": GOOD, "no_evidence": SLATE, "increased": UNWANTED}
 AGE_COLORS = ["#9CC5A1", "#E9C46A", "#E9A23B", UNWANTED]
 
 
+def pct_suffix(lang: str) -> str:
+    """ "12 %" in French (a space before the sign), "12%" in English."""
+    return " %" if lang == "fr" else "%"
+
+
 def _layout(fig: go.Figure, title: str, lang: str, height: int = 420, legend: bool | str = True) -> go.Figure:
     """Title top left; the legend on one line between the title and the plot (``legend="right"`` for a
     long legend, as a column on the right)."""
@@ -166,7 +171,7 @@ def pareto(breakdown: pd.DataFrame, lang: str) -> go.Figure:
         name=t("cumulative_share", lang),
         mode="lines+markers",
         line={"color": INK, "width": 2},
-        hovertemplate="%{y:.0f} %<extra></extra>",
+        hovertemplate="%{y:.0f}" + pct_suffix(lang) + "<extra></extra>",
         secondary_y=True,
     )
     fig.update_layout(barmode="stack")
@@ -175,7 +180,7 @@ def pareto(breakdown: pd.DataFrame, lang: str) -> go.Figure:
         title_text=t("cumulative_share", lang),
         range=[0, 105],
         tickvals=[0, 20, 40, 60, 80, 100],
-        ticksuffix=" %",
+        ticksuffix=pct_suffix(lang),
         secondary_y=True,
         showgrid=False,
     )
@@ -234,7 +239,8 @@ def value_irritant_matrix(matrix: pd.DataFrame, lang: str) -> go.Figure:
     ].tolist()
     colors = [QUADRANT_COLORS[q] for q in moves] + [QUADRANT_COLORS[q] for q in frame["quadrant"]]
     shares = [""] * len(moves) + [
-        f"{t('unwanted_share', lang)}: {fmt_num(v * 100, lang, 0)} %" for v in frame["unwanted_share"]
+        f"{t('unwanted_share', lang)}: {fmt_num(v * 100, lang, 0)}{pct_suffix(lang)}"
+        for v in frame["unwanted_share"]
     ]
     fig = go.Figure(
         go.Treemap(
@@ -298,10 +304,10 @@ def scorecard_trend(scorecard: pd.DataFrame, lang: str) -> go.Figure:
                 name=t(key, lang),
                 mode="lines+markers",
                 line={"color": color, "width": 3},
-                hovertemplate="%{y:.1f} %<extra>" + t(key, lang) + "</extra>",
+                hovertemplate="%{y:.1f}" + pct_suffix(lang) + "<extra>" + t(key, lang) + "</extra>",
             )
     fig.update_xaxes(tickformat="%m/%Y" if lang == "fr" else "%Y-%m", dtick="M1", title=t("month", lang))
-    fig.update_yaxes(title="%", rangemode="tozero", ticksuffix=" %")
+    fig.update_yaxes(title="%", rangemode="tozero", ticksuffix=pct_suffix(lang))
     return _layout(fig, t("trend_title", lang), lang, height=340)
 
 
@@ -507,7 +513,7 @@ def open_alerts_by_age(counts: pd.DataFrame, lang: str) -> go.Figure:
             x=counts["bucket"],
             y=counts["alerts"],
             marker_color=AGE_COLORS[: len(counts)],
-            text=counts["alerts"],
+            text=[fmt_num(v, lang) for v in counts["alerts"]],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{x}: %{y:,d}<extra></extra>",

@@ -179,6 +179,7 @@ CONTRACT: dict[str, tuple[str, ...]] = {
 DIM_REASONS_COLUMNS = ("reason_code", "label_en", "label_fr", "kind", "department_id")
 REASON_LABEL_COLUMNS = ("label_en", "label_fr")  # also on driver_ranking in the dbt project
 DIM_DEPARTMENTS_COLUMNS = ("department_id", "manager")
+DEPARTMENT_EXTRA_COLUMNS = ("name_en", "name_fr", "volume_measure")  # optional, used when published
 DEPARTMENT_NAME_COLUMNS = ("department_name", "name")
 CONTACT_TEXT_COLUMNS = ("subject", "text_excerpt", "text")
 SURVEY_SATISFIED_COLUMN = ("is_satisfied",)  # top 2 of the configured CSAT scale, computed by dbt
@@ -462,10 +463,13 @@ def departments() -> pd.DataFrame:
     """department_id, name, manager. Names need dim_departments; managers fall back to the alerts."""
     name_column = present_columns("dim_departments", DEPARTMENT_NAME_COLUMNS)[:1]
     if has_table("dim_departments", DIM_DEPARTMENTS_COLUMNS) and name_column:
+        extra = "".join(
+            f", max({c}) as {c}" for c in present_columns("dim_departments", DEPARTMENT_EXTRA_COLUMNS)
+        )
         sql = f"""
-        select department_id, max({name_column[0]}) as name, max(manager) as manager
+        select department_id, max({name_column[0]}) as name, max(manager) as manager {extra}
         from marts.dim_departments group by department_id order by department_id
-        """  # the name column comes from the DEPARTMENT_NAME_COLUMNS whitelist
+        """  # the name and extra columns come from the DEPARTMENT_*_COLUMNS whitelists
     else:
         sql = """
         select department_id, null::varchar as name, max(manager) as manager from (

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app import data, filters, palette, period
+from app import data, filters, names, palette, period
 from app.i18n import fmt_date, fmt_datetime, fmt_money, fmt_month, fmt_num, fmt_pct, t
 
 
@@ -30,7 +30,14 @@ class Labels:
         self._owner = {r.reason_code: r.department_id for r in reasons.itertuples(index=False)}
         departments = data.departments()
         self._department = {
-            d.department_id: d.name or d.department_id for d in departments.itertuples(index=False)
+            d.department_id: names.bilingual(
+                d.name, lang, getattr(d, "name_en", None), getattr(d, "name_fr", None)
+            )
+            or d.department_id
+            for d in departments.itertuples(index=False)
+        }
+        self._measure = {
+            d.department_id: getattr(d, "volume_measure", None) for d in departments.itertuples(index=False)
         }
         self._manager = {d.department_id: d.manager for d in departments.itertuples(index=False)}
         self._colors = palette.reason_colors(c for c in self._reason if c not in (data.NO_REASON, "none"))
@@ -39,6 +46,18 @@ class Labels:
         if code is None or code == data.NO_REASON or (isinstance(code, float) and pd.isna(code)):
             return t("unclassified", self.lang)
         return str(self._reason.get(code) or code)
+
+    def code(self, kind: str, code: Any) -> str:
+        """A stored code (channel, source, reason_method, severity) in the page language (app.names)."""
+        return names.code_name(kind, code, self.lang)
+
+    def channel(self, code: Any) -> str:
+        return names.code_name("channel", code, self.lang)
+
+    def volume_measure(self, department_id: Any) -> str | None:
+        """What the department's volume counts ("invoices sent"), when the warehouse says."""
+        measure = self._measure.get(department_id)
+        return names.code_name("volume_measure", measure, self.lang) if isinstance(measure, str) else None
 
     def color(self, code: Any) -> str:
         """The reason's colour, the same on every page (app.palette); unclassified is always grey."""

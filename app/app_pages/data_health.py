@@ -33,10 +33,11 @@ if methods.empty:
 else:
     cols = st.columns(len(methods))
     for col, row in zip(cols, methods.itertuples(), strict=True):
-        ui.kpi(col, str(row.reason_method), ctx.pct(row.share))
+        ui.kpi(col, ctx.labels.code("reason_method", row.reason_method), ctx.pct(row.share))
 
 st.subheader(ctx.t("load_audit_title"))
 loads = data.load_summary()
+loads["source"] = loads["source"].map(lambda s: ctx.labels.code("source", s))
 if loads.empty:
     ui.empty(ctx.t("no_loads"))
 else:
@@ -111,6 +112,7 @@ if quality is None:
 elif quality.empty:
     ui.empty(ctx.t("no_data"))
 else:
+    quality["severity"] = quality["severity"].map(lambda s: ctx.labels.code("severity", s))
     latest_run = quality["run"].iloc[0]  # data.quality_results puts the latest run first
     latest = quality[quality["run"] == latest_run]
     passed = latest["passed"].fillna(False).astype(bool)

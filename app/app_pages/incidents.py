@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import charts, data, filters, ui
+from app import charts, data, filters, names, ui
 
 ctx = ui.context()
 ui.header(ctx, "page_incidents", "incidents_caption")
@@ -16,7 +16,7 @@ else:
     impact["label"] = impact["reason_code"].map(ctx.labels.reason)
     impact["department"] = impact["department_id"].map(ctx.labels.department)
     impact["name"] = [
-        f"{i} · {title}" if isinstance(title, str) and title else f"{i} · {label}"
+        f"{i} · {names.bilingual(title, ctx.lang)}" if isinstance(title, str) and title else f"{i} · {label}"
         for i, title, label in zip(impact["incident_id"], impact["title"], impact["label"])
     ]
     impact["excess_cost_text"] = impact["excess_cost"].map(ctx.money)

@@ -8,7 +8,9 @@ ctx = ui.context()
 ui.header(ctx, "page_why", "why_caption")
 
 options = data.filter_options()
-channels = filters.multiselect(st, "channel", ctx.t("channels"), options["channel"], format_func=str)
+channels = filters.multiselect(
+    st, "channel", ctx.t("channels"), options["channel"], format_func=ctx.labels.channel
+)
 st.caption(
     f"{ctx.date(ctx.start)} → {ctx.date(ctx.end)} · " + ctx.t("contacts") + " · " + ui.suspects_note(ctx)
 )

@@ -389,7 +389,7 @@ def test_explorer_filters_table_and_download(open_app, warehouse: Path) -> None:
     )
     assert metric(at, "Matching contacts").value == en(expected)
     table = frame_with(at, "Contact")
-    assert len(table) == expected and set(table["Channel"]) == {"phone"}
+    assert len(table) == expected and set(table["Channel"]) == {"Phone"}  # the channel in the page language
     assert len(at.get("download_button")) == 1
     # Changing a filter keeps it in the URL.
     at.multiselect(key="w_channel").select("email").run()
@@ -422,7 +422,8 @@ def test_data_health(open_app, warehouse: Path) -> None:
                                         "marts.fct_contacts where coalesce(direction, 'inbound') = 'inbound' "
                                         "and contact_date between ? and ? group by 1 order by 2 desc limit 1",
                              [START, END])
-    assert metric(at, method).value == f"{share * 100:.1f}%"
+    method_names = {"field": "Explicit field", "map": "Reason map", "keywords": "Keywords", "none": "Not classified"}
+    assert metric(at, method_names[method]).value == f"{share * 100:.1f}%"
 
 
 def test_shorter_column_names_are_accepted(open_app, tmp_path: Path) -> None:

@@ -120,3 +120,10 @@ def test_a_reason_has_one_colour_on_every_page_and_never_a_fixed_meaning(open_ap
     timeline = trace_colors(figure(at, "Daily contacts per reason, incidents and spikes"))
     for reason in ("Late delivery", "Password reset"):
         assert timeline[reason] == drivers[reason], reason
+
+
+def test_percent_signs_follow_the_language(open_app) -> None:
+    for lang, suffix in (("en", "%"), ("fr", " %")):
+        at = open_app("why", lang=lang)
+        pareto = next(spec for title, spec in figures(at).items() if "Pareto" in title)
+        assert pareto["layout"]["yaxis2"]["ticksuffix"] == suffix, lang

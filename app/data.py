@@ -184,7 +184,7 @@ DEPARTMENT_NAME_COLUMNS = ("department_name", "name")
 CONTACT_TEXT_COLUMNS = ("subject", "text_excerpt", "text")
 SURVEY_SATISFIED_COLUMN = ("is_satisfied",)  # top 2 of the configured CSAT scale, computed by dbt
 INCIDENT_DETAIL_COLUMNS = ("title", "started_at", "ended_at")
-ACTION_DETAIL_COLUMNS = ("implemented_on", "description")
+ACTION_DETAIL_COLUMNS = ("implemented_on", "description", "exposure_basis")
 QUALITY_COLUMNS = ("check", "asset", "severity", "passed", "failing_rows", "details")
 QUALITY_RUN_COLUMNS = ("run_id", "run")
 QUALITY_TIME_COLUMNS = ("checked_at",)
@@ -906,9 +906,16 @@ def daily_contacts_by_reason(flt: ContactFilter) -> pd.DataFrame:
 
 
 def incident_candidates(start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Spikes of [start, end]. ``score`` is null when the usual spread (MAD) is 0; the threshold it passed
+    (``threshold_score``, when published) stands in for it."""
+    score = (
+        "coalesce(score, threshold_score)"
+        if present_columns("incident_candidates", ("threshold_score",))
+        else "score"
+    )
     return _query(
-        """
-        select contact_date, reason_code, observed, expected, score, matched_incident_id
+        f"""
+        select contact_date, reason_code, observed, expected, {score} as score, matched_incident_id
         from marts.incident_candidates where contact_date between ? and ?
         order by contact_date, reason_code
         """,

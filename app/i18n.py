@@ -286,6 +286,78 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "target_prorated": ("Pro-rated target", "Objectif proratisé"),
     "other_reasons": ("Other reasons", "Autres motifs"),
+    # How each figure is computed, in one sentence a leader understands
+    "how_computed": ("How these figures are computed", "Comment ces chiffres sont calculés"),
+    "cost_help": (
+        (
+            "Cost = handle minutes of each contact × the cost per minute of its channel (whycall.yml), summed over "
+            "the unwanted contacts."
+        ),
+        (
+            "Coût = minutes de traitement de chaque contact × coût par minute de son canal (whycall.yml), additionné "
+            "sur les contacts évitables."
+        ),
+    ),
+    "per_1000_help": (
+        (
+            "Contacts of the department's own reasons per 1,000 units of its volume over the same days: "
+            "per 1,000 {measure}."
+        ),
+        (
+            "Contacts des motifs propres au département pour 1 000 unités de son volume sur les mêmes jours : "
+            "pour 1 000 {measure}."
+        ),
+    ),
+    "volume_measure": ("Volume measure", "Mesure du volume"),
+    "excess_help": (
+        (
+            "Excess contacts = contacts linked to the incident − the baseline: what the same reason usually brings "
+            "on the same weekdays (the 4 weeks before, incident days skipped). Excess cost = the excess × the "
+            "average cost of those contacts."
+        ),
+        (
+            "Contacts en excès = contacts liés à l'incident − la référence : ce que le même motif amène d'habitude "
+            "les mêmes jours de semaine (les 4 semaines avant, jours d'incident exclus). Coût en excès = l'excès × "
+            "le coût moyen de ces contacts."
+        ),
+    ),
+    "proactive_help": (
+        (
+            "Told first = customers received a proactive notice (e-mail, SMS, banner) before the first contacts "
+            "about the incident."
+        ),
+        (
+            "Prévenus d'abord = les clients ont reçu une information proactive (e-mail, SMS, bandeau) avant les "
+            "premiers contacts liés à l'incident."
+        ),
+    ),
+    "score_help": (
+        (
+            "Score of a spike = (contacts of the day − the usual level) ÷ the usual day-to-day spread (median "
+            "absolute deviation of the same weekday over the 4 prior weeks, incident days skipped). When that "
+            "spread is 0 the score is the threshold it passed. A score above 3 is rare without a cause."
+        ),
+        (
+            "Score d'un pic = (contacts du jour − niveau habituel) ÷ l'écart habituel d'un jour à l'autre (écart "
+            "absolu médian du même jour de semaine sur les 4 semaines précédentes, jours d'incident exclus). Quand "
+            "cet écart vaut 0, le score est le seuil franchi. Un score au-dessus de 3 est rare sans cause."
+        ),
+    ),
+    "interval_help": (
+        (
+            "The rate after ÷ the rate before, with the range it would take 95 times out of 100 given normal "
+            "week-to-week ups and downs (overdispersion allowed for). Reduced only when the whole range is below 1."
+        ),
+        (
+            "Le taux après ÷ le taux avant, avec la plage où il tomberait 95 fois sur 100 compte tenu des hauts et "
+            "bas habituels d'une semaine à l'autre (surdispersion prise en compte). Réduit seulement si toute la "
+            "plage est sous 1."
+        ),
+    ),
+    "rate_unit": ("Contacts per 1,000 {measure}", "Contacts pour 1 000 {measure}"),
+    "unit": ("Unit", "Unité"),
+    "rate_unit_week": ("Contacts per week", "Contacts par semaine"),
+    "rate_unit_generic": ("Contacts per unit of volume", "Contacts par unité de volume"),
     "stale_banner": (
         (
             "**The latest pipeline run failed** ({failed_at}): {error}\n\n"

@@ -154,6 +154,12 @@ def prorated_targets(monthly: pd.DataFrame, ctx: PageContext) -> list[float | No
     return period.prorated_targets(months, targets, *ctx.bounds) if ctx.bounds else targets
 
 
+def explain(ctx: PageContext, *keys: str) -> None:
+    """An expander with one sentence per figure of the page: how it is computed."""
+    with st.expander(ctx.t("how_computed"), icon=":material/calculate:"):
+        st.markdown("\n".join(f"- {ctx.t(key)}" for key in keys))
+
+
 def empty(message: str) -> None:
     """An explained empty state: never a blank space or a traceback."""
     st.info(message, icon=":material/info:")

@@ -22,6 +22,7 @@ if ranking.empty:
     ui.empty(ctx.t("no_data"))
     st.stop()
 ranking["department"] = ranking["department_id"].map(ctx.labels.department)
+ranking["measure"] = ranking["department_id"].map(ctx.labels.volume_measure)
 ranked = ranking[ranking["unwanted_per_1000"].notna()]
 unranked = ranking[ranking["unwanted_per_1000"].isna()]
 
@@ -40,6 +41,7 @@ with right:
             "unwanted_per_1000": ("unwanted_per_1000", "float1"),
             "unwanted": ("unwanted_contacts", "int"),
             "volume": ("volume", "int"),
+            "measure": ("volume_measure", "text"),
             "contacts_per_1000": ("contacts_per_1000", "float1"),
         },
         key="dept_ranking",
@@ -108,6 +110,7 @@ ui.kpi(
     ctx.num(latest["contacts_per_1000"], 1),
     fmt_change_pct(latest["contacts_per_1000"], previous["contacts_per_1000"], ctx.lang),
     delta_color="inverse",
+    help=ctx.t("per_1000_help", measure=ctx.labels.volume_measure(department) or ctx.t("volume").lower()),
     trend=_trend("contacts_per_1000"),
 )
 ui.kpi(

@@ -25,8 +25,10 @@ else:
     told, not_told = impact.loc[proactive, "excess_contacts"], impact.loc[~proactive, "excess_contacts"]
     cols = st.columns(3)
     ui.kpi(cols[0], ctx.t("incidents_count"), ctx.num(len(impact)))
-    ui.kpi(cols[1], ctx.t("excess_contacts"), ctx.num(impact["excess_contacts"].sum()))
-    ui.kpi(cols[2], ctx.t("excess_cost"), ctx.money(impact["excess_cost"].sum()))
+    ui.kpi(
+        cols[1], ctx.t("excess_contacts"), ctx.num(impact["excess_contacts"].sum()), help=ctx.t("excess_help")
+    )
+    ui.kpi(cols[2], ctx.t("excess_cost"), ctx.money(impact["excess_cost"].sum()), help=ctx.t("excess_help"))
     if len(told) and len(not_told):
         st.markdown(ctx.t("proactive_compare", told=ctx.num(told.mean()), not_told=ctx.num(not_told.mean())))
 
@@ -82,6 +84,7 @@ else:
 
 st.subheader(ctx.t("unregistered_spikes"))
 st.caption(ctx.t("unregistered_caption"))
+ui.explain(ctx, "excess_help", "proactive_help", "score_help")
 spikes = candidates[candidates["matched_incident_id"].isna()]
 if spikes.empty:
     ui.empty(ctx.t("no_spike"))

@@ -94,6 +94,7 @@ ui.kpi(
     ctx.money(now["unwanted_cost"]),
     fmt_change_pct(now["unwanted_cost"], before.get("unwanted_cost"), ctx.lang),
     delta_color="inverse",
+    help=ctx.t("cost_help"),
     trend=weekly["unwanted_cost"].round(0).tolist(),
 )
 ui.kpi(

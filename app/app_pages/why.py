@@ -42,6 +42,7 @@ with right:
     else:
         ui.show_chart(charts.value_irritant_matrix(matrix, ctx.lang))
 st.caption(ctx.t("matrix_caption"))
+ui.explain(ctx, "unwanted_help", "cost_help")
 
 if not matrix.empty:
     matrix["move"] = matrix["quadrant"].map(lambda q: ctx.t(f"q_{q}"))

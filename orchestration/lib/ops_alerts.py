@@ -43,6 +43,12 @@ def _clip(text: str, limit: int = MAX_ERROR_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _utc_stamp(ts: dt.datetime | None) -> str:
+    """The log's timestamp: UTC to the second, ``Z`` suffix; now when ``ts`` is None."""
+    ts = ts or dt.datetime.now(dt.UTC)
+    return ts.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
 def failure_record(
     *,
     run_id: str,
@@ -58,13 +64,12 @@ def failure_record(
     ``failed_steps`` are ``{"step": key, "error": message}``; ``error`` is the first step's message
     (the cause), else the run's own failure message.
     """
-    ts = ts or dt.datetime.now(dt.UTC)
     steps = [{"step": s["step"], "error": _clip(s.get("error", ""))} for s in failed_steps]
     first = next((f"{s['step']}: {s['error']}" for s in steps if s["error"]), "")
     extra = {"log": log} if log else {}
     return {
         **extra,
-        "ts": ts.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "ts": _utc_stamp(ts),
         "event": "run_failure",
         "run_id": run_id,
         "job": job,
@@ -80,9 +85,8 @@ def success_record(
 ) -> dict[str, Any]:
     """One operations-log entry for a run that succeeded: the dashboards read the latest entry to tell
     fresh data from data left stale by a failed run."""
-    ts = ts or dt.datetime.now(dt.UTC)
     record = {
-        "ts": ts.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "ts": _utc_stamp(ts),
         "event": "run_success",
         "run_id": run_id,
         "job": job,

@@ -17,6 +17,31 @@ CODES: dict[str, dict[str, tuple[str, str]]] = {
         "api": ("API", "API"),
         "sms": ("SMS", "SMS"),
         "social": ("Social media", "Réseaux sociaux"),
+        # Zendesk via.channel values and common export values kept distinct (CONTRACT §5)
+        "voice": ("Voice ticket", "Ticket vocal"),
+        "native_messaging": ("Messaging", "Messagerie"),
+        "messaging": ("Messaging", "Messagerie"),
+        "whatsapp": ("WhatsApp", "WhatsApp"),
+        "twitter": ("X (Twitter)", "X (Twitter)"),
+        "facebook": ("Facebook", "Facebook"),
+        "mobile": ("Mobile app", "Application mobile"),
+        "mobile_sdk": ("Mobile app", "Application mobile"),
+        "online": ("Online", "En ligne"),
+        "web_form": ("Web form", "Formulaire web"),
+        "help_center": ("Help centre", "Centre d'aide"),
+        "fax": ("Fax", "Fax"),
+        "postal_mail": ("Postal mail", "Courrier postal"),
+        "letter": ("Letter", "Courrier"),
+        "referral": ("Referral", "Transmis par un tiers"),
+        "ivr": ("IVR", "SVI (serveur vocal)"),
+        "self_service": ("Self-service", "Libre-service"),
+        "other": ("Other", "Autre"),
+    },
+    "channel_group": {
+        "phone": ("Phone", "Téléphone"),
+        "written": ("Written", "Écrit"),
+        "self_service": ("Self-service", "Libre-service"),
+        "other": ("Other", "Autre"),
     },
     "source": {
         "zendesk": ("Zendesk tickets", "Tickets Zendesk"),
@@ -47,12 +72,16 @@ CODES: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+_WORD_CODES = ("volume_measure", "channel", "channel_group")
+
+
 def code_name(kind: str, code: Any, lang: str) -> str:
     if code is None or (isinstance(code, float) and math.isnan(code)):
         return ""
     pair = CODES.get(kind, {}).get(str(code))
     if pair is None:
-        return str(code).replace("_", " ") if kind == "volume_measure" else str(code)
+        # a code not listed (a new channel from an export: 'walk_in') reads as words, never disappears
+        return str(code).replace("_", " ") if kind in _WORD_CODES else str(code)
     return pair[1 if lang == "fr" else 0]
 
 

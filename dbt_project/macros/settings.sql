@@ -26,7 +26,7 @@
 {%- endmacro %}
 
 {#- CASE expression mapping a normalised channel to a per-channel setting, falling back to its `default` key. -#}
-{% macro channel_setting_case(channel_column, name) -%}
+{% macro channel_setting_case(channel_column, name, group_column=none) -%}
     {%- set per_channel = setting(name) -%}
     {%- if per_channel is not mapping or 'default' not in per_channel -%}
         {{ exceptions.raise_compiler_error("dbt var '" ~ name ~ "' must be a dict with a 'default' key") }}
@@ -35,6 +35,14 @@
     {%- for channel, value in per_channel.items() if channel != 'default' %}
         when {{ channel_column }} = '{{ channel | replace("'", "''") }}' then {{ value | float }}
     {%- endfor %}
+    {%- if group_column is not none %}
+    {#- a key may also name a channel group (phone, written, self_service, other): the channel's own key
+        first, then its group's, then default. 'phone' is both a channel and a group, so a Zendesk voice
+        ticket costs the phone rate. #}
+    {%- for group, value in per_channel.items() if group != 'default' %}
+        when {{ group_column }} = '{{ group | replace("'", "''") }}' then {{ value | float }}
+    {%- endfor %}
+    {%- endif %}
         else {{ per_channel['default'] | float }}
     end
 {%- endmacro %}

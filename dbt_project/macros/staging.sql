@@ -112,6 +112,7 @@
         {{ blank_to_null('native_id') }} as native_id,
         updated_at,
         {{ blank_to_null('customer_ref') }} as customer_ref,
+        {{ blank_to_null('organization_ref') }} as organization_ref,
         started_at,
         ended_at,
         {{ blank_to_null('channel') }} as channel_raw,

@@ -19,7 +19,10 @@ Keys beyond the contract (documented in docs/profiles/README.md):
 - CSV profiles: ``null_values`` may also be a mapping ``{canonical column or "*": [values]}``
   (e.g. ``customer_ref: ["0"]`` where 0 means "unidentified caller" but not in other columns);
   ``timestamp_format`` also accepts the tokens ``iso``, ``epoch``, ``epoch_ms``; ``columns`` may
-  also fill the raw-schema extras (subject, tags, agent_id, group_id, ticket_type, updated_at...).
+  also fill the raw-schema extras (subject, tags, agent_id, group_id, ticket_type, updated_at,
+  organization_ref...); ``channel_map: {raw value: channel}`` (tickets and calls, with ``columns.channel``)
+  renames channel values (matched after trimming, case ignored: a channel is lower-cased when read);
+  unmapped values are kept (normalised in dbt).
 """
 
 from __future__ import annotations
@@ -134,10 +137,11 @@ FORMAT_DEFAULTS: dict[str, dict[str, Any]] = {
         "timezone": None,
         "columns": {},
         "constants": {},
+        "channel_map": {},
         "group_by": None,
     },
 }
-_REPLACED_WHOLE = {"columns", "constants", "questions", "link", "null_values", "group_by"}
+_REPLACED_WHOLE = {"columns", "constants", "questions", "link", "null_values", "group_by", "channel_map"}
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,7 @@ class SourceProfile:
     timezone: str | None = None
     columns: Mapping[str, tuple[str | int, ...]] = field(default_factory=dict)  # canonical → source columns
     constants: Mapping[str, Any] = field(default_factory=dict)
+    channel_map: Mapping[str, str] = field(default_factory=dict)  # raw channel value (exact) → channel
     group_by: Mapping[str, str | int] | None = None  # {key, latest}
 
     @property
@@ -618,6 +623,7 @@ class _Validator:
                 )
         out["columns"] = cols
         out["constants"] = dict(constants)
+        out["channel_map"] = self.channel_map(merged["channel_map"], f"{key}.channel_map", name, cols)
 
         group_by = merged["group_by"]
         if group_by is not None:
@@ -636,6 +642,28 @@ class _Validator:
                     self.fail(f"{path}.{part}", "expected one source column")
             group_by = {"key": group_by["key"], "latest": group_by["latest"]}
         out["group_by"] = group_by
+        return out
+
+    def channel_map(self, value: Any, path: str, name: str, cols: Mapping) -> dict[str, str]:
+        """raw channel value → channel (CONTRACT §5: the source's value unless the profile maps it)."""
+        value = self.mapping(value, path)
+        if not value:
+            return {}
+        if name == "surveys":
+            self.fail(path, "surveys have no channel", "remove channel_map from sources.surveys")
+        if "channel" not in cols:
+            self.fail(
+                path,
+                "channel is not mapped to a column, so there is no raw value to map",
+                f"add columns.channel: <the source column holding the channel>, or remove {path}",
+            )
+        out: dict[str, str] = {}
+        for raw, channel in value.items():
+            # channel values are lower-cased when read (a code), so the map is matched the same way
+            low = str(raw).strip().lower()
+            if low in out:
+                self.fail(f"{path}.{raw}", f"{raw!r} is given twice (case is ignored)", "keep one of them")
+            out[low] = self.string(channel, f"{path}.{raw}")
         return out
 
     def canonical(self, canon: Any, path: str, allowed: Mapping[str, str]) -> None:

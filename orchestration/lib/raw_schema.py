@@ -41,6 +41,8 @@ CONTACT_FIELDS: list[tuple[str, pa.DataType]] = [
     ("outcome", pa.string()),  # call completion_status / CSV outcome
     ("ticket_ref", pa.string()),  # call -> ticket id it created or belongs to
     ("satisfaction", pa.string()),  # Zendesk satisfaction_rating.score (good/bad/offered/unoffered)
+    # the account (B2B): Zendesk organization_id, a CSV column; last, as ALTER appends new columns
+    ("organization_ref", pa.string()),
 ]
 
 SURVEY_FIELDS: list[tuple[str, pa.DataType]] = [

@@ -174,7 +174,7 @@ def test_unknown_profile_key(tmp_path):
     assert message == (
         f"{tmp_path / 'whycall.yml'}: sources.tickets.delimeter: unknown key 'delimeter'; did you mean "
         "delimiter? allowed: format, delimiter, quotechar, encoding, header, skip_rows, null_values, "
-        "timestamp_format, timezone, columns, constants, group_by"
+        "timestamp_format, timezone, columns, constants, channel_map, group_by"
     )
 
 

@@ -80,10 +80,14 @@ def dataset() -> dict[str, list[dict]]:
             reason_raw="invoice_unclear",
             subject="Appel entrant",
             text="Question sur la facture",
+            organization_ref="org-acme",
         )
     )
     # ... a call attached to an older ticket is a contact of its own, and so is the ticket ...
-    tickets.append(ticket(501, "2024-01-02 08:00", "cust-merge", reason_raw="billing_question"))
+    org = "org-acme"
+    tickets.append(
+        ticket(501, "2024-01-02 08:00", "cust-merge", reason_raw="billing_question", organization_ref=org)
+    )
     calls.append(call(1021, "2024-01-12 10:00", "cust-merge", reason_raw="WRAP_DELIV", ticket_ref="501"))
     # ... and a voice ticket created 90 minutes after the call is not merged either.
     calls.append(call(1022, "2024-01-16 10:00", "cust-late-voice", ticket_ref="502"))

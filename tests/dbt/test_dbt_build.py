@@ -148,6 +148,23 @@ def test_call_and_its_voice_ticket_are_one_contact(marts):
     assert len(ids) == 65
 
 
+def test_organization_key_is_the_account_hashed_like_the_customer(marts):
+    # Zendesk organization_id (seeded as raw organization_ref) -> sha256(salt || ref), the customer_key rule
+    assert contact(marts, "zendesk:501")["organization_key"] == customer_key("org-acme")
+    # a call merged with its voice ticket takes the ticket's account; Talk calls carry none of their own
+    assert contact(marts, "talk:1020")["organization_key"] == customer_key("org-acme")
+    assert contact(marts, "talk:1021")["organization_key"] is None
+    assert contact(marts, "zendesk:502")["organization_key"] is None
+
+
+def test_a_voice_ticket_keeps_its_channel_and_costs_the_phone_rate(marts):
+    # issue 15: Zendesk via.channel kept (voice, not collapsed into phone); its group prices it: 6 min x 0.90
+    late_voice = contact(marts, "zendesk:502")
+    assert (late_voice["channel"], late_voice["channel_group"]) == ("voice", "phone")
+    assert (late_voice["handle_seconds"], late_voice["cost"]) == (360.0, 5.4)
+    assert contact(marts, "talk:1022")["channel_group"] == "phone"
+
+
 def test_versions_deletions_and_csv_sources(marts):
     ids = {r["contact_id"] for r in rows(marts, "select contact_id from marts.fct_contacts")}
     assert "zendesk:751" not in ids

@@ -23,3 +23,8 @@ def test_codes() -> None:
     assert code_name("volume_measure", "invoices_sent", "en") == "invoices sent"
     assert code_name("volume_measure", "parcels_lost", "fr") == "parcels lost"
     assert code_name("channel", "pigeon", "fr") == "pigeon"
+    # channels are kept distinct (issue 15): Zendesk values are named, an unlisted one reads as words
+    assert code_name("channel", "voice", "en") == "Voice ticket"
+    assert code_name("channel", "postal_mail", "fr") == "Courrier postal"
+    assert code_name("channel", "walk_in", "en") == "walk in"
+    assert code_name("channel_group", "written", "fr") == "Écrit"

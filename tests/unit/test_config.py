@@ -306,6 +306,31 @@ def test_delimiter_written_as_backslash_t_means_tab(tmp_path):
             "sources:\n  surveys:\n    format: csv\n    columns: {response_id: id, responded_at: d, nps: q1, ticket_id: t}\n",
             ["sources.surveys.columns.ticket_id: unknown canonical column", "did you mean ticket_ref?"],
         ),
+        (
+            (
+                "sources:\n  tickets:\n    format: csv\n    columns: {contact_id: id, started_at: d}\n"
+                "    constants: {channel: letter}\n    channel_map: {Fax: letter}\n"
+            ),
+            ["sources.tickets.channel_map: channel is not mapped to a column", "add columns.channel"],
+        ),
+        (
+            (
+                "sources:\n  tickets:\n    format: csv\n    columns: {contact_id: id, started_at: d, channel: via}\n"
+                "    channel_map: {Fax: letter, FAX: other}\n"
+            ),
+            ["sources.tickets.channel_map.FAX: 'FAX' is given twice (case is ignored)"],
+        ),
+        (
+            (
+                "sources:\n  tickets:\n    format: csv\n    columns: {contact_id: id, started_at: d, channel: via}\n"
+                "    channel_map: {Fax: ''}\n"
+            ),
+            ["sources.tickets.channel_map.Fax: expected a non-empty string"],
+        ),
+        (
+            "sources:\n  tickets:\n    format: zendesk\n    channel_map: {voice: phone}\n",
+            ["sources.tickets.channel_map: unknown key", "channel_map is not a key of format 'zendesk'"],
+        ),
         ("- just\n- a list\n", ["(top level): expected a mapping of settings"]),
     ],
 )

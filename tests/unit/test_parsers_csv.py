@@ -335,3 +335,22 @@ def test_200k_rows_stream_in_bounded_chunks(tmp_path, capsys):
     assert sum(sizes) == 200_000 and max(sizes) == CHUNK_SIZE
     with capsys.disabled():
         print(f"\n  csv profile: 200,000 rows in {seconds:.2f}s ({200_000 / seconds:,.0f} rows/s)")
+
+
+def test_channel_map_renames_raw_channels_and_keeps_the_others(tmp_path):
+    # CFPB 'Submitted via' values: the profile maps two of them; the others pass as they are (lower-cased here,
+    # normalised in dbt), so Fax, Postal mail and Referral stay three channels
+    path = _write(
+        tmp_path,
+        "id,created,via\n1,2024-01-02,Web\n2,2024-01-02,Postal mail\n3,2024-01-02,Fax\n4,2024-01-02,Referral\n"
+        "5,2024-01-02, WEB REFERRAL \n6,2024-01-02,\n",
+    )
+    profile = {
+        "format": "csv",
+        "timestamp_format": "%Y-%m-%d",
+        "columns": {"contact_id": "id", "started_at": "created", "channel": "via"},
+        "channel_map": {"Web Referral": "referral", "Postal mail": "letter"},
+    }
+    parsed = _parse(path, "tickets", profile)
+    assert parsed.rows_read == 6 and not parsed.rejects
+    assert [r["channel"] for r in parsed.rows] == ["web", "letter", "fax", "referral", "referral", None]

@@ -41,6 +41,7 @@ def test_legacy_export_page_every_record_loaded():
     assert Counter(r["satisfaction"] for r in rows) == {"unoffered": 935, "offered": 64, "good": 1}
     assert Counter(r["ticket_type"] for r in rows) == {"question": 647, None: 353}  # "-" is missing
     assert sum(r["tags"] is not None for r in rows) == 131
+    assert Counter(r["organization_ref"] for r in rows) == {None: 917, "Smersh": 83}  # organization_name
     assert Counter(r["transfers"] for r in rows) == {0: 1000}  # group_stations "0"/"1" → max(n-1, 0)
     assert {r["source_system"] for r in rows} == {"zendesk"}
 
@@ -78,6 +79,7 @@ def test_legacy_export_first_record_exactly():
         "outcome": None,
         "ticket_ref": None,
         "satisfaction": "unoffered",
+        "organization_ref": None,  # organization_name "" (the legacy export names the account, no id)
     }
 
 
@@ -117,6 +119,7 @@ def test_time_based_incremental_doc_example():
         for k in (
             "native_id",
             "customer_ref",
+            "organization_ref",
             "started_at",
             "updated_at",
             "channel",
@@ -136,6 +139,7 @@ def test_time_based_incremental_doc_example():
     } == {
         "native_id": "35436",
         "customer_ref": "20978392",
+        "organization_ref": "509974",
         "started_at": datetime(2009, 7, 20, 22, 55, 29),
         "updated_at": datetime(2011, 5, 5, 10, 38, 52),
         "channel": "web",

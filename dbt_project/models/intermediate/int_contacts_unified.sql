@@ -10,7 +10,8 @@
 with tickets as (
     select
         *,
-        {{ normalize_channel('channel_raw') }} as channel
+        {{ normalize_channel('channel_raw') }} as channel,
+        {{ channel_group(normalize_channel('channel_raw')) }} as channel_group
     {%- if is_incremental() %}
     from ({{ staged_contacts(source('raw', 'tickets'), changed_ids('ticket')) }}) as changed_tickets
     {%- else %}
@@ -21,7 +22,8 @@ with tickets as (
 calls as (
     select
         *,
-        {{ normalize_channel('channel_raw', "'phone'") }} as channel
+        {{ normalize_channel('channel_raw', "'phone'") }} as channel,
+        {{ channel_group(normalize_channel('channel_raw', "'phone'")) }} as channel_group
     {%- if is_incremental() %}
     from ({{ staged_contacts(source('raw', 'calls'), changed_ids('call')) }}) as changed_calls
     {%- else %}
@@ -45,7 +47,7 @@ merge_candidates as (
     from calls
     inner join tickets
         on tickets.native_id = calls.ticket_ref
-    where tickets.channel = 'phone'
+    where tickets.channel_group = 'phone'  -- a voice ticket (Zendesk voice, a CSV phone ticket)
         and abs({{ seconds_between('calls.started_at', 'tickets.started_at') }}) <= 3600
 ),
 
@@ -77,9 +79,11 @@ ticket_contacts as (
         tickets.native_id as ticket_native_id,
         cast(null as {{ dbt.type_string() }}) as merged_ticket_id,
         tickets.customer_ref,
+        tickets.organization_ref,
         tickets.started_at,
         tickets.ended_at,
         tickets.channel,
+        tickets.channel_group,
         tickets.channel_raw,
         {{ normalize_direction('tickets.direction_raw') }} as direction,
         tickets.reason_raw,
@@ -123,9 +127,11 @@ call_contacts as (
         merged.native_id as ticket_native_id,
         merged.source_system || ':' || merged.native_id as merged_ticket_id,
         coalesce(calls.customer_ref, merged.customer_ref) as customer_ref,
+        coalesce(calls.organization_ref, merged.organization_ref) as organization_ref,
         calls.started_at,
         calls.ended_at,
         calls.channel,
+        calls.channel_group,
         calls.channel_raw,
         {{ normalize_direction('calls.direction_raw') }} as direction,
         case when merged.native_id is not null then merged.reason_raw else calls.reason_raw end as reason_raw,
@@ -173,7 +179,7 @@ costed as (
         case
             when source_handle_seconds is not null then source_handle_seconds
             when {{ handle_time_measured('source_family', 'source') }} then 0.0
-            else ({{ channel_setting_case('channel', 'default_handle_minutes') }}) * 60.0
+            else ({{ channel_setting_case('channel', 'default_handle_minutes', 'channel_group') }}) * 60.0
         end as handle_seconds,
         source_handle_seconds is null and not {{ handle_time_measured('source_family', 'source') }}
             as handle_is_default
@@ -191,11 +197,13 @@ select
     merged_ticket_id,
     customer_ref,
     {{ customer_key('customer_ref') }} as customer_key,
+    {{ customer_key('organization_ref') }} as organization_key,  -- the account, pseudonymised by the same rule
     started_at,
     ended_at,
     {{ to_local('started_at') }} as started_at_local,
     {{ local_date('started_at') }} as contact_date,
     channel,
+    channel_group,
     channel_raw,
     direction,
     reason_raw,
@@ -218,7 +226,7 @@ select
     cast(handle_seconds as double) as handle_seconds,
     handle_is_default,
     -- rounded to a millionth of the currency unit so that 6 min x 0.55 is 3.3, not 3.3000000000000003
-    round(handle_seconds / 60.0 * ({{ channel_setting_case('channel', 'cost_per_minute') }}), 6) as cost,
+    round(handle_seconds / 60.0 * ({{ channel_setting_case('channel', 'cost_per_minute', 'channel_group') }}), 6) as cost,
     wait_seconds,
     outcome,
     ticket_ref,

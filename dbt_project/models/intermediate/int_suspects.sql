@@ -1,7 +1,7 @@
 -- Suspect (non-authentic) contacts and responses, one row per flagged contact or response, every rule that
 -- fired listed in rule order and joined with '; '. Contact rules look at inbound contacts (what customers send):
 --   1. every contact of a customer-day with more than suspect.max_contacts_per_customer_day contacts
---   2. a contact written by the customer (email, web, chat, api) whose text is shorter than suspect.min_text_chars;
+--   2. a contact written by the customer (channel_group written: email, web, chat, api, sms...) whose text is shorter than suspect.min_text_chars;
 --      no text at all is shorter too (the parsers turn "" into null: an empty e-mail must not look cleaner than
 --      "ab"); min_text_chars 0 turns the rule off
 --   3. the same text, case, accents and spacing folded and at least suspect.identical_text_min_chars long,
@@ -18,7 +18,7 @@ with contacts as (
         customer_key,
         contact_date,
         -- written by the customer: the one expression the short-text rule depends on
-        channel in {{ written_channels() }} as is_written,
+        channel_group = 'written' as is_written,
         text_chars,
         folded_text_chars,
         folded_text_hash

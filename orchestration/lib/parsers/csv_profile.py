@@ -190,6 +190,7 @@ def parse(path: Path, profile: SourceProfile, config: WhycallConfig) -> Iterator
                 path, f"{key}.constants.{canon}: {exc}", "fix the constant in whycall.yml"
             ) from None
     required = _REQUIRED[source]
+    channel_map = profile.channel_map  # exact raw value → channel; other values pass as they are
     labels = {"native_id": "contact_id"}
 
     group_key = group_latest = None
@@ -227,6 +228,8 @@ def parse(path: Path, profile: SourceProfile, config: WhycallConfig) -> Iterator
                     value = " ".join(row[p].strip() for p in positions).strip()
                     if value not in nulls:
                         out[field] = convert(value) if convert else value
+                if channel_map and out["channel"] in channel_map:
+                    out["channel"] = channel_map[out["channel"]]
                 for field in required:
                     if out[field] is None:
                         raise RecordError(f"missing {labels.get(field, field)}")

@@ -304,7 +304,7 @@ def _tickets_sql(profile: SourceProfile) -> tuple[str, dict] | None:
     record = {
         "id": "JSON", "created_at": "VARCHAR", "updated_at": "VARCHAR", "status": "JSON",
         "via": {"channel": "JSON", "source": {"rel": "JSON"}}, "requester_id": "JSON",
-        "custom_fields": custom, "fields": custom, "tags": "JSON", "subject": "JSON", "raw_subject": "JSON",
+        "organization_id": "JSON", "custom_fields": custom, "fields": custom, "tags": "JSON", "subject": "JSON", "raw_subject": "JSON",
         "description": "JSON", "type": "JSON", "problem_id": "JSON", "group_id": "JSON",
         "assignee_id": "JSON", "satisfaction_rating": "JSON", "metric_set": _METRIC,
     }  # fmt: skip
@@ -317,6 +317,7 @@ def _tickets_sql(profile: SourceProfile) -> tuple[str, dict] | None:
         "channel": "x.via.channel",
         "rel": "x.via.source.rel",
         "requester": "x.requester_id",
+        "organization": "x.organization_id",
         "tags": "x.tags",
         "subject": "coalesce(x.subject, x.raw_subject)",
         "description": "x.description",
@@ -340,6 +341,7 @@ def _tickets_sql(profile: SourceProfile) -> tuple[str, dict] | None:
         "status": _lower("status"),
         "channel": _lower("channel"),
         "requester": _to_str("requester"),
+        "organization": _to_str("organization"),
         "tags": _tags(),
         "subject": _to_str("subject"),
         "type": _lower("type"),
@@ -367,6 +369,7 @@ def _tickets_sql(profile: SourceProfile) -> tuple[str, dict] | None:
         "updated_at": "v_updated",
         "is_deleted": "coalesce(v_status = 'deleted', false)",
         "customer_ref": "v_requester",
+        "organization_ref": "v_organization",
         "started_at": "v_created",
         "channel": "v_channel",
         "direction": "CASE WHEN contains(lower(s_rel), 'outbound') THEN 'outbound' ELSE 'inbound' END",

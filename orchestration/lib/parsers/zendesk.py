@@ -190,6 +190,7 @@ def _modern_converter(profile: SourceProfile, config: WhycallConfig, metrics: di
                 direction = "outbound"
         row["direction"] = direction
         row["customer_ref"] = to_str(t.get("requester_id"))
+        row["organization_ref"] = to_str(t.get("organization_id"))
         if reason_id is not None:
             row["reason_raw"] = _custom_field(t, reason_id)
         tags = t.get("tags")
@@ -271,6 +272,8 @@ def _legacy_converter(profile: SourceProfile, config: WhycallConfig):
         else:
             row["direction"] = "inbound"
         row["customer_ref"] = _label(t.get("req_id", t.get("requester_id")))
+        # the legacy export names the organization, it carries no id
+        row["organization_ref"] = _label(t.get("organization_id", t.get("organization_name")))
         if reason_key is not None:
             row["reason_raw"] = _label(t.get(reason_key))
         row["tags"] = _label(t.get("current_tags"))

@@ -69,7 +69,12 @@ def summary_metadata(audits: list[FileAudit]) -> dict:
 def ingest_source(context: dg.AssetExecutionContext, whycall: WhycallResource, source: str) -> dg.MaterializeResult:
     """Ingest every landing file of one event source (tickets, calls, surveys) into raw.<source>."""
     settings = whycall.settings()
-    files = discover_files(settings.landing_dir, source)
+    try:
+        files = discover_files(settings.landing_dir, source)  # reads whycall.yml (the format's extensions)
+    except InputError as error:
+        # a whycall.yml error is not transient: the message, at once, instead of 2 retries and
+        # "Exceeded max_retries of 2" (the catalogue case Y01 caught it)
+        raise dg.Failure(description=str(error), allow_retries=False) from None
     report(context, f"ingest {source}: {len(files)} file(s) in {settings.landing_dir / source}")
     audits = ingest_files(context, whycall, source=source, table=source, files=files)
     meta = summary_metadata(audits)

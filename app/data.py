@@ -1113,11 +1113,17 @@ def load_files(limit: int = 200) -> pd.DataFrame:
 def files_not_loaded() -> pd.DataFrame:
     """Files of the latest run that were not loaded (ignored, rejected_file, deferred), with why."""
     reason = "reason" if has_table("load_audit", ("reason",)) else "null"  # whitelisted: a column or null
+    # a warehouse without run_id (older, or a minimal contract one) has no latest run to pick: every such file
+    latest_run = (
+        "run_id = (select run_id from marts.load_audit order by loaded_at desc limit 1)"
+        if has_table("load_audit", ("run_id",))
+        else "true"
+    )  # whitelisted: one of two fixed conditions
     return _query(
         f"""
         select source, file, status, {reason} as reason, loaded_at
         from marts.load_audit
-        where run_id = (select run_id from marts.load_audit order by loaded_at desc limit 1)
+        where {latest_run}
           and status not in ('loaded', 'duplicate')
         order by status, source, file
         """

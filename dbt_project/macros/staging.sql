@@ -126,6 +126,9 @@
         {{ blank_to_null('department_raw') }} as department_raw,
         {{ blank_to_null('subject') }} as subject,
         text,
+        {#- the texts with personal data masked at load (orchestration/lib/masking.py): what the marts publish -#}
+        {{ blank_to_null('subject_masked') }} as subject_masked,
+        text_masked,
         {{ blank_to_null('status') }} as status,
         {{ blank_to_null('ticket_type') }} as ticket_type,
         {{ blank_to_null('problem_id') }} as problem_id,

@@ -102,6 +102,12 @@ DEFAULTS: dict[str, Any] = {
     },
     "checks": {},
     "quality": {},
+    # masking of personal data in published texts (orchestration/lib/privacy.py); every kind on by default
+    "privacy": {
+        "mask": {"email": True, "phone": True, "iban": True, "card": True, "customer_ref": True},
+        "phone_regions": ["BE", "FR", "NL", "LU", "DE"],
+        "patterns": {},
+    },
     "sources": {
         "tickets": {"format": "zendesk"},
         "calls": {"format": "zendesk_talk"},
@@ -180,6 +186,7 @@ class WhycallConfig:
     sources: dict[str, SourceProfile]
     checks: dict[str, str] = field(default_factory=dict)
     quality: dict[str, Any] = field(default_factory=dict)  # data-quality thresholds (expectations/params.py)
+    privacy: dict[str, Any] = field(default_factory=lambda: copy.deepcopy(DEFAULTS["privacy"]))
     path: Path = Path(CONFIG_FILE)  # the whycall.yml read (or that would be read): named in messages
 
     def dbt_vars(self) -> dict[str, Any]:
@@ -199,6 +206,8 @@ class WhycallConfig:
                 "action_weeks": rules["action_weeks"],
                 "candidate_threshold": rules["candidate_threshold"],
                 "handle_time_sources": handle_time_sources(self.sources),
+                # no model reads it: a change of the masking rules rebuilds the marts (build_state)
+                "privacy": self.privacy,
             }
         )
 
@@ -265,6 +274,7 @@ def build_config(user: Any, path: Path = Path(CONFIG_FILE)) -> WhycallConfig:
     checks = v.checks(merged["checks"])
     quality = v.mapping(merged["quality"], "quality")
     v.keys(quality, sorted(QUALITY_KEYS), "quality")
+    privacy = v.privacy(merged["privacy"])
     v.keys(user_sources, {name: None for name in SOURCES}, "sources")
     sources = {name: v.source(name, user_sources.get(name)) for name in SOURCES}
     return WhycallConfig(
@@ -276,6 +286,7 @@ def build_config(user: Any, path: Path = Path(CONFIG_FILE)) -> WhycallConfig:
         sources=sources,
         checks=checks,
         quality=quality,
+        privacy=privacy,
         path=path,
     )
 
@@ -467,6 +478,39 @@ class _Validator:
             else:
                 out[key] = self.number(rules[key], path)
         return out
+
+    def privacy(self, value: Any) -> dict[str, Any]:
+        import re
+
+        import phonenumbers
+
+        section = self.mapping(value, "privacy")
+        self.keys(section, DEFAULTS["privacy"], "privacy")
+        mask = self.mapping(section["mask"], "privacy.mask")
+        self.keys(mask, DEFAULTS["privacy"]["mask"], "privacy.mask")
+        out_mask = {kind: self.boolean(on, f"privacy.mask.{kind}") for kind, on in mask.items()}
+        regions = section["phone_regions"]
+        if not isinstance(regions, list) or not regions:
+            self.fail("privacy.phone_regions", f"expected a list of country codes, found {_kind(regions)}",
+                      "write e.g. phone_regions: [BE, FR, NL]")
+        known = phonenumbers.SUPPORTED_REGIONS
+        for i, region in enumerate(regions):
+            if not isinstance(region, str) or region.upper() not in known:
+                self.fail(f"privacy.phone_regions[{i}]", f"unknown country code {region!r}",
+                          "use ISO 3166 two-letter codes such as BE, FR, NL")
+        patterns = self.mapping(section["patterns"] or {}, "privacy.patterns")
+        for name, pattern in patterns.items():
+            where = f"privacy.patterns.{name}"
+            if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+                self.fail(where, f"the name {name!r} is not a lower-case word", "it becomes the mask, e.g. [national_id]")
+            if not isinstance(pattern, str) or not pattern:
+                self.fail(where, f"expected a regular expression, found {_kind(pattern)}")
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                self.fail(where, f"invalid regular expression: {exc}", "quote it in single quotes in YAML")
+        return {"mask": {**DEFAULTS["privacy"]["mask"], **out_mask},
+                "phone_regions": [r.upper() for r in regions], "patterns": dict(patterns)}
 
     def checks(self, value: Any) -> dict[str, str]:
         value = self.mapping(value, "checks")

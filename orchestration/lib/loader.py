@@ -53,6 +53,8 @@ def connect_state(path: Path) -> duckdb.DuckDBPyConnection:
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     for table in raw_schema.TABLES:
         con.execute(raw_schema.create_table_sql(table))
+        for alter in raw_schema.add_missing_columns_sql(table):  # a state database of an older version
+            con.execute(alter)
     con.execute(f"CREATE TABLE IF NOT EXISTS {HASH_CACHE} (path VARCHAR, size BIGINT, mtime_ns BIGINT, sha256 VARCHAR)")
     return con
 

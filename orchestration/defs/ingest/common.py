@@ -8,7 +8,9 @@ import dagster as dg
 from orchestration.defs.resources import WhycallResource
 from orchestration.lib.config import load_config
 from orchestration.lib.loader import FileAudit, connect_state, load_files
+from orchestration.lib.masking import MASKED_COLUMNS, mask_pending
 from orchestration.lib.parsers import discover_files, native_reader, parse_file
+from orchestration.lib.privacy import rules_from_config
 from orchestration.lib.progress import report
 from orchestration.lib.records import InputError
 
@@ -45,6 +47,12 @@ def ingest_files(
                 native=native_reader(source, config),  # Zendesk/Talk JSON pages: converted in DuckDB
             )
         )
+        # personal data masked before anything downstream reads the rows (docs/security.md)
+        masked = mask_pending(
+            con, rules_from_config(config.privacy), tuple(t for t in (table, "rejects") if t in MASKED_COLUMNS)
+        )
+        if masked:
+            report(context, f"ingest {source}: {masked} row(s) masked for personal data")
     except InputError as error:
         # bad input is not transient: say what to fix, do not retry
         raise dg.Failure(description=str(error), allow_retries=False) from None

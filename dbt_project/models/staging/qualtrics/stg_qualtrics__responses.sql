@@ -20,6 +20,7 @@ select
     cast(csat as double) as csat,
     cast(ces as double) as ces,
     comment,
+    comment_masked,
     finished,
     _file as loaded_from_file,
     _loaded_at as loaded_at

@@ -29,23 +29,25 @@ KEPT = ["CMD-777123", "F0077712", "98,76 EUR"]
 
 
 def _plant_tickets(landing) -> list[str]:
-    """Personal data in the subject and description of the first tickets, and in a rejected record."""
-    refs = []
-    page_path = sorted((landing / "tickets").glob("*.json"))[0]
-    page = json.loads(page_path.read_text())
+    """Personal data in the subject and description of a few tickets (every version of them), and in a
+    record the parser rejects."""
+    pages = {path: json.loads(path.read_text()) for path in sorted((landing / "tickets").glob("*.json"))}
+    first = next(iter(pages.values()))
     values = [v for kind in PLANTED.values() for v in kind]
-    for i, value in enumerate(values):
-        ticket = page["tickets"][i]
-        ref = str(ticket["requester_id"])
-        refs.append(ref)
-        ticket["subject"] = f"Question {value}"
-        ticket["raw_subject"] = ticket["subject"]
-        ticket["description"] = (f"Bonjour, client {ref}, contact {value}. Commande {KEPT[0]}, facture {KEPT[1]} "
-                                 f"de {KEPT[2]}.")
-    bad = dict(page["tickets"][0], id=None, created_at="not a date",
+    chosen = {t["id"]: value for t, value in zip(first["tickets"], values, strict=False)}
+    refs = [str(t["requester_id"]) for t in first["tickets"] if t["id"] in chosen]
+    for page in pages.values():
+        for ticket in page["tickets"]:
+            if ticket["id"] in chosen:
+                value = chosen[ticket["id"]]
+                ticket["subject"] = ticket["raw_subject"] = f"Question {value}"
+                ticket["description"] = (f"Bonjour, client {ticket['requester_id']}, contact {value}. Commande "
+                                         f"{KEPT[0]}, facture {KEPT[1]} de {KEPT[2]}.")
+    bad = dict(first["tickets"][0], id=None, created_at="not a date",
                description="Rejected: write to reject.me@example.org or call 0470/12.34.56")
-    page["tickets"].append(bad)
-    page_path.write_text(json.dumps(page))
+    first["tickets"].append(bad)
+    for path, page in pages.items():
+        path.write_text(json.dumps(page))
     return refs
 
 
@@ -105,16 +107,16 @@ def test_no_planted_personal_data_is_published(published):
     # the planted texts are there, masked, with what is not personal kept
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        subjects = {s for (s,) in con.execute("SELECT subject FROM fct_contacts WHERE subject LIKE 'Question [%'")}
+        subjects = {s for (s,) in con.execute("SELECT subject FROM marts.fct_contacts WHERE subject LIKE 'Question [%'").fetchall()}
         assert subjects == {"Question [email]", "Question [phone]", "Question [iban]", "Question [card]"}
-        excerpts = [t for (t,) in con.execute("SELECT text_excerpt FROM fct_contacts WHERE text_excerpt LIKE "
-                                              "'Bonjour, client [customer_ref]%'")]
+        excerpts = [t for (t,) in con.execute("SELECT text_excerpt FROM marts.fct_contacts WHERE text_excerpt LIKE "
+                                              "'Bonjour, client [customer_ref]%'").fetchall()]
         assert len(excerpts) == 8
         assert all(kept in excerpt for excerpt in excerpts for kept in KEPT)
-        comments = {c for (c,) in con.execute("SELECT comment FROM survey_responses WHERE comment LIKE 'Rappelez%'")}
+        comments = {c for (c,) in con.execute("SELECT comment FROM marts.survey_responses WHERE comment LIKE 'Rappelez%'").fetchall()}
         assert comments == {"Rappelez-moi au [email] svp", "Rappelez-moi au [phone] svp",
                             "Rappelez-moi au [iban] svp", "Rappelez-moi au [card] svp"}
-        rejected = [raw for (raw,) in con.execute("SELECT raw FROM rejects WHERE raw LIKE '%Rejected: write to%'")]
+        rejected = [raw for (raw,) in con.execute("SELECT raw FROM marts.rejects WHERE raw LIKE '%Rejected: write to%'").fetchall()]
         assert rejected and all("[email]" in raw and "[phone]" in raw for raw in rejected)
     finally:
         con.close()

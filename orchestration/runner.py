@@ -170,4 +170,18 @@ def run_pipeline(full_refresh: bool = False, date: dt.date | None = None, until:
     # success means published, with no failed blocking check (those stop downstream steps, not the run)
     blocked = any(f.startswith("check ") for f in outcome.failures)
     outcome.success = result.success and outcome.published and not blocked
+    _clean_up(settings, outcome.published)
     return outcome
+
+
+def _clean_up(settings, published: bool) -> None:
+    """The last WHYCALL_KEEP_RUNS dbt target folders and run logs, and the published build's folder."""
+    from orchestration.lib import retention
+    from orchestration.settings import DBT_PROJECT_DIR
+
+    target_dir, marker = DBT_PROJECT_DIR / "target", settings.state_db.parent / ".published_dbt_target"
+    if published:
+        retention.record_published_target(marker, target_dir)
+    keep = retention.keep_runs()
+    retention.prune_dbt_targets(target_dir, keep, retention.published_target(marker, target_dir))
+    retention.prune_run_logs(settings.state_db.parent / "logs", keep)

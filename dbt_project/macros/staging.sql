@@ -117,6 +117,7 @@
         {{ blank_to_null('native_id') }} as native_id,
         updated_at,
         {{ blank_to_null('customer_ref') }} as customer_ref,
+        customer_key,  {#- salted at load (orchestration/lib/masking.py): the salt never reaches dbt -#}
         started_at,
         ended_at,
         {{ blank_to_null('channel') }} as channel_raw,

@@ -6,9 +6,14 @@ here. The unmasked ``subject``/``text``/``comment`` stay in the state database f
 keyword inside an e-mail address still counts); the marts publish only the ``*_masked`` columns.
 Rejected records keep no unmasked copy: their ``raw`` is masked in place. When the ``privacy:`` rules
 change, every text is masked again with the new ones.
+
+The same pass computes ``customer_key``, sha256(WHYCALL_SALT || trimmed customer_ref) in hex, so the salt
+never reaches dbt's compiled SQL, logs or manifest; a new salt recomputes every key.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 import duckdb
 import pyarrow as pa
@@ -22,6 +27,7 @@ MASKED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "surveys": (("comment", "comment_masked"),),
     "rejects": (("raw", "raw"),),
 }
+KEYED_TABLES = ("tickets", "calls", "surveys")  # those with customer_ref -> customer_key
 BATCH_ROWS = 50_000
 STATE_TABLE = "raw.privacy_state"
 
@@ -36,14 +42,24 @@ def customer_refs(con: duckdb.DuckDBPyConnection) -> CustomerRefs:
     return CustomerRefs.of(ref for (ref,) in rows)
 
 
-def mask_pending(con: duckdb.DuckDBPyConnection, rules: PrivacyRules, tables: tuple[str, ...] | None = None) -> int:
-    """Mask the rows of ``tables`` (default: all) not masked yet with ``rules``; the number of rows masked."""
-    _reset_if_rules_changed(con, rules)
+def customer_key(salt: str, customer_ref: str | None) -> str | None:
+    """The published pseudonym of a customer; null for a blank reference (as dbt's blank_to_null)."""
+    ref = customer_ref.strip() if customer_ref is not None else ""
+    return hashlib.sha256((salt + ref).encode()).hexdigest() if ref else None
+
+
+def mask_pending(
+    con: duckdb.DuckDBPyConnection, rules: PrivacyRules, tables: tuple[str, ...] | None = None, *, salt: str
+) -> int:
+    """Mask the rows of ``tables`` (default: all) not masked yet with ``rules`` and key their customers with
+    ``salt``; the number of rows done."""
+    _reset_if_rules_changed(con, rules.fingerprint() + hashlib.sha256(salt.encode()).hexdigest())
     refs = customer_refs(con)
     done = 0
     for table in tables or tuple(MASKED_COLUMNS):
         pairs = MASKED_COLUMNS[table]
-        sources = ", ".join(source for source, _ in pairs)
+        keyed = table in KEYED_TABLES
+        sources = ", ".join([source for source, _ in pairs] + (["customer_ref"] if keyed else []))
         while True:
             rows = con.execute(
                 f"SELECT rowid, {sources} FROM raw.{table} WHERE _masked IS NULL LIMIT {BATCH_ROWS}"
@@ -53,9 +69,11 @@ def mask_pending(con: duckdb.DuckDBPyConnection, rules: PrivacyRules, tables: tu
             columns = {"rid": pa.array([row[0] for row in rows], pa.int64())}
             for i, (_, target) in enumerate(pairs, start=1):
                 columns[target] = pa.array([mask_text(row[i], rules, refs) for row in rows], pa.string())
+            if keyed:
+                columns["customer_key"] = pa.array([customer_key(salt, row[-1]) for row in rows], pa.string())
             con.register("_masked_batch", pa.table(columns))
             try:
-                sets = ", ".join(f"{target} = b.{target}" for _, target in pairs)
+                sets = ", ".join(f"{target} = b.{target}" for target in list(columns)[1:])
                 con.execute(
                     f"UPDATE raw.{table} SET {sets}, _masked = true FROM _masked_batch b WHERE raw.{table}.rowid = b.rid"
                 )
@@ -65,13 +83,12 @@ def mask_pending(con: duckdb.DuckDBPyConnection, rules: PrivacyRules, tables: tu
     return done
 
 
-def _reset_if_rules_changed(con: duckdb.DuckDBPyConnection, rules: PrivacyRules) -> None:
+def _reset_if_rules_changed(con: duckdb.DuckDBPyConnection, current: str) -> None:
     con.execute(f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} (fingerprint VARCHAR)")
     row = con.execute(f"SELECT fingerprint FROM {STATE_TABLE}").fetchone()
-    current = rules.fingerprint()
     if row is not None and row[0] == current:
         return
-    if row is not None:  # other rules: mask every text again (rejects were masked in place: stricter only)
+    if row is not None:  # other rules or salt: mask and key every row again (rejects were masked in place: stricter only)
         for table in ("tickets", "calls", "surveys", "rejects"):
             con.execute(f"UPDATE raw.{table} SET _masked = NULL")
     con.execute(f"DELETE FROM {STATE_TABLE}")

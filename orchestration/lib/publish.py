@@ -21,6 +21,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.lib.retention import remove_stale_publish_tmp
+
 PUBLISHED_SCHEMAS = ("marts",)
 BUILD_COLUMN = "_built_in"
 # tables synchronised by (key, build) instead of copied: the large per-contact facts
@@ -30,6 +32,7 @@ SYNCED_KEYS = {"fct_contacts": "contact_id"}
 def publish_warehouse(state_db: Path, warehouse: Path) -> dict[str, int]:
     """Write every table of the published schemas of the state db into ``warehouse``; return row counts."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_publish_tmp(warehouse)  # left by publishes that were killed or ran out of disk
     tmp = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     if warehouse.exists():

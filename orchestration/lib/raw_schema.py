@@ -155,12 +155,19 @@ QUALITY_FIELDS: list[tuple[str, pa.DataType]] = [
 
 # Written after the load by orchestration/lib/masking.py: the texts with personal data masked (what
 # the marts publish; classification reads the unmasked columns) and whether the row was masked yet.
+# customer_key is sha256(WHYCALL_SALT || trimmed customer_ref), hex, computed here so that the salt never
+# reaches dbt (its compiled SQL, logs and manifest are files anyone with the build folder can read).
 MASKED_CONTACT_FIELDS: list[tuple[str, pa.DataType]] = [
     ("subject_masked", pa.string()),
     ("text_masked", pa.string()),
+    ("customer_key", pa.string()),
     ("_masked", pa.bool_()),
 ]
-MASKED_SURVEY_FIELDS: list[tuple[str, pa.DataType]] = [("comment_masked", pa.string()), ("_masked", pa.bool_())]
+MASKED_SURVEY_FIELDS: list[tuple[str, pa.DataType]] = [
+    ("comment_masked", pa.string()),
+    ("customer_key", pa.string()),
+    ("_masked", pa.bool_()),
+]
 MASKED_REJECT_FIELDS: list[tuple[str, pa.DataType]] = [("_masked", pa.bool_())]  # raw is masked in place
 
 TABLES: dict[str, list[tuple[str, pa.DataType]]] = {

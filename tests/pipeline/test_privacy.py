@@ -11,12 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from datetime import date
 
 import duckdb
 import pytest
 
 from generator.landing import generate_landing
+from orchestration.settings import DBT_PROJECT_DIR
 from tests.pipeline.conftest import whycall
 
 PLANTED = {
@@ -26,6 +28,7 @@ PLANTED = {
     "card": ["4111 1111 1111 1111"],
 }
 KEPT = ["CMD-777123", "F0077712", "98,76 EUR"]
+SALT = "s3cr3t-salt-7f1c9a"  # distinctive: found by a byte search if any file holds it
 
 
 def _plant_tickets(landing) -> list[str]:
@@ -52,7 +55,7 @@ def _plant_tickets(landing) -> list[str]:
 
 
 def _plant_surveys(landing) -> None:
-    path = sorted((landing / "surveys").glob("*.csv"))[0]
+    path = min((landing / "surveys").glob("*.csv"))
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     comment = rows[0].index("Q4")
     values = [v for kind in PLANTED.values() for v in kind]
@@ -70,14 +73,15 @@ def published(tmp_path_factory, dbt_manifest):
     generate_landing(landing, days=14, contacts_per_day=40, seed=11, end=date(2026, 6, 28))
     refs = _plant_tickets(landing)
     _plant_surveys(landing)
-    result = whycall("run", "--landing", str(landing), "--warehouse", str(warehouse))
+    started = time.time()
+    result = whycall("run", "--landing", str(landing), "--warehouse", str(warehouse), env={"WHYCALL_SALT": SALT})
     assert warehouse.exists(), result.stdout + result.stderr
     # every raw customer reference of the landing zone, read from the files by plain JSON/CSV parsing
     all_refs = set(refs)
     for page_path in (landing / "tickets").glob("*.json"):
         all_refs |= {str(t["requester_id"]) for t in json.loads(page_path.read_text())["tickets"]
                      if t.get("requester_id")}
-    return warehouse, sorted(all_refs)
+    return {"warehouse": warehouse, "refs": sorted(all_refs), "root": root, "started": started}
 
 
 def _text_cells(warehouse) -> list[tuple[str, str, str]]:
@@ -98,7 +102,7 @@ def _text_cells(warehouse) -> list[tuple[str, str, str]]:
 
 
 def test_no_planted_personal_data_is_published(published):
-    warehouse, _ = published
+    warehouse = published["warehouse"]
     cells = _text_cells(warehouse)
     found = [(table, column, value) for table, column, value in cells
              for kind in PLANTED.values() for planted in kind if planted in value]
@@ -123,8 +127,20 @@ def test_no_planted_personal_data_is_published(published):
 
 
 def test_no_raw_customer_reference_is_published(published):
-    warehouse, refs = published
+    warehouse, refs = published["warehouse"], published["refs"]
     assert len(refs) > 100
     cells = _text_cells(warehouse)
     leaked = [(t, c, v) for t, c, v in cells for ref in refs if ref in v]
     assert leaked == []
+
+
+def test_the_salt_is_in_no_file_the_run_wrote(published):
+    """dbt's target folders (compiled SQL, manifest, run results), its logs, the run log, the state and
+    published databases: none holds WHYCALL_SALT."""
+    roots = [published["root"], DBT_PROJECT_DIR / "target", DBT_PROJECT_DIR / "logs"]
+    written = [path for root in roots if root.exists() for path in root.rglob("*")
+               if path.is_file() and path.stat().st_mtime >= published["started"] - 1]
+    assert any(path.suffix == ".sql" for path in written)  # dbt's compiled SQL is among them
+    assert any(path.name.endswith(".duckdb") for path in written)
+    holding = [str(path) for path in written if SALT.encode() in path.read_bytes()]
+    assert holding == []

@@ -3,7 +3,7 @@
 with responses as (
     select
         *,
-        {{ customer_key('customer_ref') }} as response_customer_key
+        customer_key as response_customer_key
     from {{ ref('stg_qualtrics__responses') }}
 ),
 

@@ -13,6 +13,7 @@ from orchestration.lib.parsers import discover_files, native_reader, parse_file
 from orchestration.lib.privacy import rules_from_config
 from orchestration.lib.progress import report
 from orchestration.lib.records import InputError
+from orchestration.settings import salt
 
 INGEST_RETRY = dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL)
 
@@ -49,7 +50,8 @@ def ingest_files(
         )
         # personal data masked before anything downstream reads the rows (docs/security.md)
         masked = mask_pending(
-            con, rules_from_config(config.privacy), tuple(t for t in (table, "rejects") if t in MASKED_COLUMNS)
+            con, rules_from_config(config.privacy), tuple(t for t in (table, "rejects") if t in MASKED_COLUMNS),
+            salt=salt()[0],
         )
         if masked:
             report(context, f"ingest {source}: {masked} row(s) masked for personal data")

@@ -15,6 +15,7 @@ select
     trim(response_id) as response_id,
     responded_at,
     {{ blank_to_null('customer_ref') }} as customer_ref,
+    customer_key,  -- salted at load (orchestration/lib/masking.py): the salt never reaches dbt
     {{ blank_to_null('ticket_ref') }} as ticket_ref,
     cast(nps as double) as nps,
     cast(csat as double) as csat,

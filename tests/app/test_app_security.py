@@ -1,0 +1,48 @@
+"""The app's DuckDB connections cannot touch the file system (docs/security.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from app import data
+
+ESCAPES = [
+    "select * from read_csv('/etc/passwd')",
+    "select * from read_text('/etc/hostname')",
+    "copy (select 1) to '{tmp}/leak.csv'",
+    "attach '{tmp}/other.duckdb' as other",
+    "install httpfs",
+    "set enable_external_access = true",
+    "reset lock_configuration",
+]
+
+
+@pytest.mark.parametrize("sql", ESCAPES)
+def test_the_app_connection_refuses_file_access(warehouse: Path, tmp_path: Path, sql: str) -> None:
+    con = data.connect_readonly(str(warehouse))
+    try:
+        assert con.execute("select count(*) from marts.fct_contacts").fetchone()[0] > 0  # the warehouse reads
+        with pytest.raises(duckdb.Error):
+            con.execute(sql.format(tmp=tmp_path))
+    finally:
+        con.close()
+    assert not (tmp_path / "leak.csv").exists()
+    assert not (tmp_path / "other.duckdb").exists()
+
+
+def test_a_query_that_slipped_through_reads_no_file(warehouse: Path) -> None:
+    stamp = (str(warehouse.resolve()), 0, 0)
+    with pytest.raises(data.WarehouseError, match="(?i)permission|disabled"):
+        data._cached_query.__wrapped__(*stamp, "select * from read_csv('/etc/passwd')", ())
+
+
+def test_the_app_connection_is_read_only(warehouse: Path) -> None:
+    con = data.connect_readonly(str(warehouse))
+    try:
+        with pytest.raises(duckdb.Error):
+            con.execute("delete from marts.fct_contacts")
+    finally:
+        con.close()

@@ -588,6 +588,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rows_rejected": ("Rows rejected", "Lignes rejetées"),
     "load_audit_title": ("Loads per source", "Chargements par source"),
     "load_files_title": ("Latest files", "Derniers fichiers"),
+    "not_loaded_title": ("Files not loaded in the latest run", "Fichiers non chargés lors du dernier passage"),
+    "not_loaded_caption": (
+        "Every file of the landing zone is accounted for: these were ignored, rejected whole or deferred, and why.",
+        "Chaque fichier de la zone de dépôt est compté : ceux-ci ont été ignorés, rejetés en entier ou reportés, et pourquoi.",
+    ),
+    "all_files_loaded": ("Every file of the latest run was loaded.", "Tous les fichiers du dernier passage ont été chargés."),
     "rejects_title": ("Rejected rows by reason", "Lignes rejetées par raison"),
     "rejects_sample_title": ("Sample of rejected rows", "Échantillon de lignes rejetées"),
     "no_rejects": ("No row was rejected.", "Aucune ligne rejetée."),

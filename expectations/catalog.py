@@ -73,6 +73,7 @@ _CONTACT_CHECKS: tuple[tuple[str, str], ...] = (
     ("started_at_window", "window"),
     ("volume_drop", "volume"),
     ("reject_ratio", "rejects"),
+        ("rejected_files", "rejects"),  # a file that could not be read at all (audit status rejected_file)
     ("freshness", "freshness"),
 )
 
@@ -89,6 +90,7 @@ _CATALOG: dict[str, tuple[tuple[str, str], ...]] = {
         ("ces_range", "ranges"),
         ("responded_at_window", "window"),
         ("reject_ratio", "rejects"),
+        ("rejected_files", "rejects"),  # a file that could not be read at all (audit status rejected_file)
         ("freshness", "freshness"),
     ),
     "departments": (
@@ -97,6 +99,7 @@ _CATALOG: dict[str, tuple[tuple[str, str], ...]] = {
         ("department_id_unique", "keys"),
         ("parent_id_in_departments", "references"),
         ("reject_ratio", "rejects"),
+        ("rejected_files", "rejects"),  # a file that could not be read at all (audit status rejected_file)
     ),
     "reasons": (
         ("required_columns", "schema"),
@@ -106,6 +109,7 @@ _CATALOG: dict[str, tuple[tuple[str, str], ...]] = {
         ("kind_allowed", "allowed_values"),
         ("department_id_in_departments", "references"),
         ("reject_ratio", "rejects"),
+        ("rejected_files", "rejects"),  # a file that could not be read at all (audit status rejected_file)
     ),
     "reason_map": (
         ("required_columns", "schema"),
@@ -113,6 +117,7 @@ _CATALOG: dict[str, tuple[tuple[str, str], ...]] = {
         ("source_allowed", "allowed_values"),
         ("reason_code_in_reasons", "references"),
         ("reject_ratio", "rejects"),
+        ("rejected_files", "rejects"),  # a file that could not be read at all (audit status rejected_file)
     ),
     "incidents": (
         ("required_columns", "schema"),
@@ -122,6 +127,7 @@ _CATALOG: dict[str, tuple[tuple[str, str], ...]] = {
         ("reason_code_in_reasons", "references"),
         ("department_id_in_departments", "references"),
         ("reject_ratio", "rejects"),
+        ("rejected_files", "rejects"),  # a file that could not be read at all (audit status rejected_file)
     ),
     "actions": (
         ("required_columns", "schema"),
@@ -130,6 +136,7 @@ _CATALOG: dict[str, tuple[tuple[str, str], ...]] = {
         ("reason_code_in_reasons", "references"),
         ("department_id_in_departments", "references"),
         ("reject_ratio", "rejects"),
+        ("rejected_files", "rejects"),  # a file that could not be read at all (audit status rejected_file)
     ),
     "volumes": (
         ("required_columns", "schema"),
@@ -137,6 +144,7 @@ _CATALOG: dict[str, tuple[tuple[str, str], ...]] = {
         ("value_non_negative", "ranges"),
         ("department_id_in_departments", "references"),
         ("reject_ratio", "rejects"),
+        ("rejected_files", "rejects"),  # a file that could not be read at all (audit status rejected_file)
     ),
     "targets": (
         ("required_columns", "schema"),
@@ -144,6 +152,7 @@ _CATALOG: dict[str, tuple[tuple[str, str], ...]] = {
         ("period_format", "allowed_values"),
         ("department_id_in_departments", "references"),
         ("reject_ratio", "rejects"),
+        ("rejected_files", "rejects"),  # a file that could not be read at all (audit status rejected_file)
     ),
 }
 

@@ -2,6 +2,7 @@
 
 - ``daily_contact_counts`` + ``volume_drop``: a day's contacts against the same weekday of prior weeks.
 - ``reject_ratio``: rejected share of each loaded file (from raw.load_audit rows).
+- ``rejected_files``: files that could not be read at all (status ``rejected_file``), with why.
 - ``freshness``: hours since each source last delivered a file.
 - ``validity_overlaps``: reasons whose dated ownership overlaps an earlier period of the same code
   (a pre-computation that a GX expectation then checks, see suites.py).
@@ -127,8 +128,8 @@ def reject_ratio(audit_rows: pd.DataFrame, threshold: float = 0.05) -> pd.DataFr
     if audit_rows is None or audit_rows.empty:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
     rows = audit_rows
-    if "status" in rows.columns:
-        rows = rows[rows["status"].fillna("loaded") != "duplicate"]
+    if "status" in rows.columns:  # files read this run; a file rejected whole is the rejected_files check's
+        rows = rows[rows["status"].fillna("loaded") == "loaded"]
     per_file = (
         rows.assign(
             rows_read=pd.to_numeric(rows["rows_read"], errors="coerce").fillna(0),
@@ -145,6 +146,21 @@ def reject_ratio(audit_rows: pd.DataFrame, threshold: float = 0.05) -> pd.DataFr
     per_file["rows_read"] = per_file["rows_read"].astype("int64")
     per_file["rows_rejected"] = per_file["rows_rejected"].astype("int64")
     return per_file[columns]
+
+
+def rejected_files(audit_rows: pd.DataFrame) -> pd.DataFrame:
+    """Files rejected whole (audit status ``rejected_file``): columns source, batch, file, reason."""
+    columns = ["source", "batch", "file", "reason"]
+    if audit_rows is None or audit_rows.empty or "status" not in audit_rows.columns:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+    rows = audit_rows[audit_rows["status"] == "rejected_file"]
+    out = pd.DataFrame({
+        "source": rows["source"].to_numpy(dtype=object),
+        "file": rows["file"].to_numpy(dtype=object),
+        "reason": (rows["reason"] if "reason" in rows.columns else pd.Series([None] * len(rows))).to_numpy(dtype=object),
+    })
+    out["batch"] = [audit_batch(s, f) for s, f in zip(out["source"], out["file"], strict=True)]
+    return out[columns].sort_values("file", kind="stable").reset_index(drop=True)
 
 
 # --- freshness ---------------------------------------------------------------------------------------------

@@ -41,7 +41,14 @@ from expectations.catalog import (
     severities,
     severity_of,
 )
-from expectations.checks import audit_batch, daily_contact_counts, freshness, reject_ratio, volume_drop
+from expectations.checks import (
+    audit_batch,
+    daily_contact_counts,
+    freshness,
+    reject_ratio,
+    rejected_files,
+    volume_drop,
+)
 from expectations.params import QualityParams, quality_params
 from orchestration.lib.privacy import mask_record
 
@@ -465,6 +472,7 @@ def _current_run(audit: pd.DataFrame, run_id: str | None) -> tuple[pd.DataFrame,
 def _rejects(batches: list[str], audit: pd.DataFrame, params: QualityParams, resolved) -> list[CheckResult]:
     current, run_id = _current_run(audit, params.run_id)
     per_file = reject_ratio(current, params.reject_ratio_max)
+    unreadable = rejected_files(current)
     limit = f"{params.reject_ratio_max:.0%}"
     run = f" in run {run_id}" if run_id is not None else ""
     results = []
@@ -487,7 +495,22 @@ def _rejects(batches: list[str], audit: pd.DataFrame, params: QualityParams, res
             details = f"{check}: {over}: {worst}"
         sample = _records(bad.head(SAMPLE_ROWS)[["file", "rows_read", "rows_rejected", "reject_ratio"]])
         results.append(_result(check, resolved, bad.empty, len(bad), sample, details))
+        results.append(_rejected_files(batch, unreadable, run, resolved))
     return results
+
+
+def _rejected_files(batch: str, unreadable: pd.DataFrame, run: str, resolved) -> CheckResult:
+    """A file of the batch that could not be read at all: blocking by default, so a day never goes
+    out with a silently missing file; the details name the file and what to fix."""
+    check = f"{batch}.rejected_files"
+    bad = unreadable[unreadable["batch"] == batch]
+    if bad.empty:
+        details = f"{check}: passed, no file{run} was unreadable"
+    else:
+        listed = "; ".join(f"{f}: {r}" for f, r in zip(bad["file"], bad["reason"], strict=True))
+        details = f"{check}: {len(bad)} file(s){run} could not be read and were not loaded: {listed}"
+    sample = _records(bad.head(SAMPLE_ROWS)[["file", "reason"]])
+    return _result(check, resolved, bad.empty, len(bad), sample, details)
 
 
 def _freshness(batches: list[str], audit: pd.DataFrame, params: QualityParams, resolved) -> list[CheckResult]:

@@ -22,30 +22,41 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.lib import latest
+
 BENCH_DAYS = 182
 BENCH_END = date(2026, 6, 28)
 _DAY_FILE = re.compile(r"(\d{4}-\d{2}-\d{2})_p\d+\.json")
 
 # The same aggregation as marts.unwanted_contacts_daily, as one hand-written DuckDB query over the
 # landed files: latest ticket version, mapped reason, local day, calls merged with their voice ticket.
+# The latest-version key (dbt_project/macros/latest_version.sql): every page is loaded at once here, so
+# _loaded_at decides nothing; a record twice in one page with the same updated_at is not in the exports.
+_VERSION_KEY = latest.arg_max_key("contact", {
+    "updated_at": ("updated_at", "timestamp"), "is_deleted": ("is_deleted", "int"), "_loaded_at": None,
+    "_file": ("filename", "text"), "_record": None})
 RAW_SQL = """
 with pages as (
-    select unnest(json_extract(json, '$.tickets[*]')) as t from read_json_objects(?, format = 'auto')
+    select filename, unnest(json_extract(json, '$.tickets[*]')) as t
+    from read_json_objects(?, format = 'auto', filename = true)
 ), ticket_versions as (
-    select t->>'id' as id, (t->>'updated_at')::timestamptz as updated_at,
+    select t->>'id' as id, (t->>'updated_at')::timestamptz as updated_at, filename,
+           t->>'status' = 'deleted' as is_deleted,
            struct_pack(created_at := (t->>'created_at')::timestamptz, status := t->>'status',
                        channel := t->'via'->>'channel',
                        reason_raw := (select f->>'value' from unnest(json_extract(t, '$.custom_fields[*]')) as u(f)
                                       where f->>'id' = ?)) as v
     from pages
 ), tickets as (
-    -- the latest version: a hash aggregate, which spills to disk (a window over 15M versions does not)
-    select id, unnest(arg_max(v, updated_at)) from ticket_versions group by id
+    -- the latest version (the rule of dbt_project/macros/latest_version.sql, as an arg_max key): a hash
+    -- aggregate, which spills to disk (a window over 15M versions does not)
+    select id, unnest(arg_max(v, {contact_key})) from ticket_versions group by id
 ), call_pages as (
-    select unnest(json_extract(json, '$.calls[*]')) as c from read_json_objects(?, format = 'auto')
+    select filename, unnest(json_extract(json, '$.calls[*]')) as c
+    from read_json_objects(?, format = 'auto', filename = true)
 ), calls as (
-    select id, unnest(arg_max(v, updated_at)) from (
-        select c->>'id' as id, (c->>'updated_at')::timestamptz as updated_at,
+    select id, unnest(arg_max(v, {contact_key})) from (
+        select c->>'id' as id, (c->>'updated_at')::timestamptz as updated_at, filename, false as is_deleted,
                struct_pack(created_at := (c->>'created_at')::timestamptz, ticket_id := c->>'ticket_id',
                            reason_raw := c->>'wrap_up_reason', duration := (c->>'duration')::double) as v
         from call_pages
@@ -62,7 +73,7 @@ with pages as (
 )
 select cast(timezone(?, created_at) as date) as contact_date, channel, reason_code, count(*) as contacts
 from contacts group by all
-"""
+""".replace("{contact_key}", _VERSION_KEY)
 
 
 def _say(message: str) -> None:

@@ -199,6 +199,11 @@ def _run_pipeline(full_refresh: bool, date: dt.date | None, until: dt.date | Non
             ["warehouse"]
         ):
             outcome.published = True
+        elif (event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
+              and event.asset_key == dg.AssetKey(["raw", "load_audit"])):
+            # files ignored, rejected whole or deferred: said in the summary, not only in the audit table
+            listed = event.step_materialization_data.materialization.metadata.get("not_loaded")
+            outcome.warnings += [f"file not loaded: {line}" for line in (listed.value if listed else [])]
     if not result.success and not outcome.failures:
         # a failure outside any step (resource initialisation, run config): say what Dagster said
         for event in result.all_events:

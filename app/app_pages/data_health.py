@@ -75,6 +75,26 @@ else:
             key="load_files",
         )
 
+st.subheader(ctx.t("not_loaded_title"))
+st.caption(ctx.t("not_loaded_caption"))
+not_loaded = data.files_not_loaded()
+if not_loaded.empty:
+    st.success(ctx.t("all_files_loaded"), icon=":material/check_circle:")
+else:
+    st.warning(ctx.t("not_loaded_title") + f": {ctx.num(len(not_loaded))}", icon=":material/warning:")
+    ui.table(
+        not_loaded,
+        ctx.lang,
+        {
+            "source": ("source", "text"),
+            "file": ("file", "text"),
+            "status": ("status", "text"),
+            "reason": ("reason", "text"),
+            "loaded_at": ("loaded_at", "datetime"),
+        },
+        key="files_not_loaded",
+    )
+
 st.subheader(ctx.t("rejects_title"))
 rejects = data.rejects_by_reason()
 if rejects.empty:

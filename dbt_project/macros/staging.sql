@@ -1,5 +1,5 @@
-{#- Latest version of each contact record (tickets, calls): latest updated_at wins, a deletion wins a tie,
-    then the later load / file / record. Deleted records are dropped. -#}
+{#- Latest version of each contact record (tickets, calls), by the rule of macros/latest_version.sql (latest
+    updated_at, a deletion wins a tie, then the later load / file / record). Deleted records are dropped. -#}
 {% macro latest_contact_versions(relation, only_ids=none) -%}
     {#- ranked on the narrow key columns only, then the winning rows are read whole: ranking every wide
         version (free text) at 10M contacts does not fit a bounded buffer pool -#}
@@ -39,12 +39,7 @@
             is_deleted,
             row_number() over (
                 partition by source_system, native_id
-                order by
-                    updated_at desc nulls last,
-                    case when is_deleted then 1 else 0 end desc,
-                    _loaded_at desc nulls last,
-                    _file desc,
-                    _record desc
+                order by {{ latest_contact_order() }}  {#- the one rule: macros/latest_version.sql #}
             ) as version_rank
         from {{ relation }}
         where native_id is not null

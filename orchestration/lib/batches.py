@@ -39,6 +39,7 @@ import duckdb
 import pandas as pd
 
 from expectations.catalog import AUDIT_BATCH, STARTS_BATCH
+from orchestration.lib import latest
 from orchestration.lib.loader import insert_rows
 from orchestration.lib.raw_schema import REFERENCE_FIELDS
 
@@ -68,8 +69,8 @@ CHUNK_ROWS = 1_000_000
 
 
 def _order(table: str) -> str:
-    return ("_loaded_at DESC, _file DESC, _record DESC" if table == "surveys"
-            else "updated_at DESC NULLS LAST, _loaded_at DESC, _file DESC, _record DESC")
+    """The latest-version rule of dbt staging (dbt_project/macros/latest_version.sql), read from its file."""
+    return latest.order_by("response" if table == "surveys" else "contact")
 
 
 def _latest(table: str, source: str) -> str:

@@ -99,6 +99,9 @@ DEFAULTS: dict[str, Any] = {
         },
         "action_weeks": 8,
         "candidate_threshold": 3.5,
+        # a landing file modified less than this many seconds ago may still be being written: left for
+        # the next run (audit status deferred); 0 = only a file that changes while it is read is deferred
+        "settle_seconds": 0,
     },
     "checks": {},
     "quality": {},

@@ -121,15 +121,17 @@ LOADER_FIELDS: list[tuple[str, pa.DataType]] = [
 
 AUDIT_FIELDS: list[tuple[str, pa.DataType]] = [
     ("run_id", pa.string()),
-    ("source", pa.string()),  # tickets | calls | surveys | reference
+    ("source", pa.string()),  # tickets | calls | surveys | reference | landing (a file outside the source folders)
     ("file", pa.string()),
     ("sha256", pa.string()),
-    ("status", pa.string()),  # loaded | duplicate
+    ("status", pa.string()),  # loaded | duplicate | ignored | rejected_file | deferred
     ("rows_read", pa.int64()),
     ("rows_loaded", pa.int64()),
     ("rows_rejected", pa.int64()),
     ("loaded_at", pa.timestamp("us")),
+    ("reason", pa.string()),  # why a file was not loaded (ignored, rejected_file, deferred); null otherwise
 ]
+AUDIT_STATUSES = ("loaded", "duplicate", "ignored", "rejected_file", "deferred")
 
 REJECT_FIELDS: list[tuple[str, pa.DataType]] = [
     ("run_id", pa.string()),

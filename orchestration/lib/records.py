@@ -33,4 +33,12 @@ class Chunk:
 
 
 class InputError(Exception):
-    """A whole file or profile cannot be read. The message names the file, the key and the fix."""
+    """A whole file or profile cannot be read. The message names the file, the key and the fix.
+
+    ``line`` (physical line) and ``byte`` (offset in the content) say where, when known: the loader
+    puts them on the file's reject row."""
+
+    def __init__(self, message: str, *, line: int | None = None, byte: int | None = None):
+        super().__init__(message)
+        self.line = line
+        self.byte = byte

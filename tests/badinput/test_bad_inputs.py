@@ -107,7 +107,7 @@ def test_json_with_a_syntax_error_in_the_middle(tmp_path):
     assert (
         message
         == f"{tmp_path / 'page.json'} line 2: invalid JSON: Expecting property name enclosed in double "
-        "quotes at column 10; fix or re-export the file"
+        "quotes at column 10 (byte 23); fix or re-export the file"  # 14 bytes of line 1 + 9 before the 2nd comma
     )
 
 
@@ -241,8 +241,22 @@ def test_unterminated_quote_is_a_rejected_record_not_glued_text(tmp_path):
     parsed = _csv(
         tmp_path, 'id,created,text\n1,2024-03-01 09:00,a\n2,2024-03-01 09:00,"oops\n3,2024-03-01 09:00,c\n'
     )
-    assert [r["native_id"] for r in parsed.rows] == ["1"]
-    assert _rejects(parsed) == [(3, "unreadable CSV record: unexpected end of data")]
+    assert [r["native_id"] for r in parsed.rows] == ["1", "3"]  # record 3 is not swallowed
+    assert _rejects(parsed) == [(3, ("unterminated quoted field: a quote opened on line 3 is not closed where the "
+                                    "record should end (unexpected end of data); line 3 rejected, reading resumed "
+                                    "on the next line"))]
+    assert parsed.rejects[0].raw == '2,2024-03-01 09:00,"oops\n'
+    assert parsed.rows_read == 3
+
+
+def test_a_runaway_quote_closed_by_a_later_record_swallows_nothing(tmp_path):
+    lines = ['id,created,text', '1,2024-03-01 09:00,"never closed', '2,2024-03-01 10:00,plain',
+             '3,2024-03-01 11:00,"a quoted, field"', '4,2024-03-01 12:00,"two', 'lines"']
+    parsed = _csv(tmp_path, "\n".join(lines) + "\n")
+    assert [r["native_id"] for r in parsed.rows] == ["2", "3", "4"]
+    assert [r["text"] for r in parsed.rows] == ["plain", "a quoted, field", "two\nlines"]
+    assert [(r.line, r.raw) for r in parsed.rejects] == [(2, lines[1] + "\n")]
+    assert parsed.rows_read == 4  # the 4 records a person counts
 
 
 def test_stray_quote_inside_a_field(tmp_path):

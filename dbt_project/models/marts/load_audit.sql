@@ -8,5 +8,6 @@ select
     cast(rows_read as bigint) as rows_read,
     cast(rows_loaded as bigint) as rows_loaded,
     cast(rows_rejected as bigint) as rows_rejected,
-    cast(loaded_at as timestamp) as loaded_at
+    cast(loaded_at as timestamp) as loaded_at,
+    cast(reason as varchar) as reason
 from {{ ref('stg_whycall__load_audit') }}

@@ -46,6 +46,7 @@ def ingest_files(
                 replace_previous=replace_previous,
                 progress=lambda msg: report(context, msg),
                 native=native_reader(source, config),  # Zendesk/Talk JSON pages: converted in DuckDB
+                settle_seconds=config.rules["settle_seconds"],
             )
         )
         # personal data masked before anything downstream reads the rows (docs/security.md)
@@ -56,7 +57,8 @@ def ingest_files(
         if masked:
             report(context, f"ingest {source}: {masked} row(s) masked for personal data")
     except InputError as error:
-        # bad input is not transient: say what to fix, do not retry
+        # a profile that cannot apply at all is not transient: say what to fix, do not retry
+        # (a file's own fault is an audit row rejected_file, not an exception: the other files load)
         raise dg.Failure(description=str(error), allow_retries=False) from None
     finally:
         con.close()
@@ -67,6 +69,8 @@ def summary_metadata(audits: list[FileAudit]) -> dict:
     return {
         "files": len(audits),
         "files_duplicate": sum(a.status == "duplicate" for a in audits),
+        "files_rejected": sum(a.status == "rejected_file" for a in audits),
+        "files_deferred": sum(a.status == "deferred" for a in audits),
         "rows_loaded": sum(a.rows_loaded for a in audits),
         "rows_rejected": sum(a.rows_rejected for a in audits),
     }

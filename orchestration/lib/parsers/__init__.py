@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from orchestration.lib.config import SOURCES, WhycallConfig, load_config, suggest
+from orchestration.lib.delivered import EXTENSIONS, classify
 from orchestration.lib.parsers import csv_profile, qualtrics, reference, talk, zendesk
 from orchestration.lib.parsers.native import NativeReader, native_reader
 from orchestration.lib.raw_schema import REFERENCE_FIELDS
@@ -24,12 +25,6 @@ PARSERS = {
     "zendesk_talk": talk.parse,
     "qualtrics": qualtrics.parse,
     "csv": csv_profile.parse,
-}
-EXTENSIONS = {
-    "zendesk": (".json",),
-    "zendesk_talk": (".json", ".jsonl", ".ndjson"),
-    "qualtrics": (".csv",),
-    "csv": (".csv", ".tsv", ".txt"),
 }
 REFERENCE_PREFIX = "reference:"
 
@@ -87,16 +82,13 @@ def parse_file(path: Path, source: str, config: WhycallConfig) -> Iterator[Chunk
     return parser(path, profile, config)
 
 
-def _visible(relative: Path) -> bool:
-    return not any(part.startswith((".", "~$")) for part in relative.parts)
-
-
 def discover_files(landing: Path, source: str, config: WhycallConfig | None = None) -> list[Path]:
-    """Files ``source`` reads under ``landing``, sorted by relative path; hidden files are ignored.
+    """Files ``source`` reads under ``landing``, sorted by relative path (the rule: ``delivered.classify``).
 
     Event sources read their folder recursively (sub-folders per day are fine), keeping the file
     extensions of the profile's format (``tickets/*.json`` for zendesk, ``*.csv``/``*.tsv``/``*.txt``
-    for csv...). ``reference`` lists the known reference files present; ``reference:<name>`` the one.
+    for csv...), compressed (``.gz``, a ``.zip`` of one file) or not; hidden files are left out.
+    ``reference`` lists the known reference files present; ``reference:<name>`` the one.
     """
     landing = Path(landing)
     if source == "reference" or source.startswith(REFERENCE_PREFIX):
@@ -106,14 +98,7 @@ def discover_files(landing: Path, source: str, config: WhycallConfig | None = No
         return [p for p in (landing / "reference" / f"{name}.csv" for name in names) if p.is_file()]
     if source not in SOURCES:
         raise _unknown_source(source)
-    folder = landing / source
-    if not folder.is_dir():
+    if not (landing / source).is_dir():
         return []
-    config = config or load_config(landing)
-    extensions = EXTENSIONS[config.sources[source].format]
-    found = [
-        p
-        for p in folder.rglob("*")
-        if p.suffix.lower() in extensions and _visible(p.relative_to(folder)) and p.is_file()
-    ]
-    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+    landed, _ = classify(landing, config or load_config(landing))
+    return [item.path for item in landed if item.source == source]

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from orchestration.lib import delivered
 from orchestration.lib.raw_schema import CONTACT_FIELDS, SURVEY_FIELDS
 from orchestration.lib.records import InputError
 
@@ -23,9 +24,10 @@ class RecordError(ValueError):
     """One record cannot be loaded; the message is the reject reason."""
 
 
-def file_error(path: Path, problem: str, fix: str = "", line: int | None = None) -> InputError:
+def file_error(path: Path, problem: str, fix: str = "", line: int | None = None,
+               byte: int | None = None) -> InputError:
     where = f"{path} line {line}" if line else str(path)
-    return InputError(f"{where}: {problem}" + (f"; {fix}" if fix else ""))
+    return InputError(f"{where}: {problem}" + (f"; {fix}" if fix else ""), line=line, byte=byte)
 
 
 def future_limit() -> datetime:
@@ -179,14 +181,14 @@ def read_json(path: Path, *, expect: str, fix_other: str = "", jsonl_ok: bool = 
 
     With ``jsonl_ok``, a file holding one JSON value per line answers ``JSONL`` (stream it by line).
     """
-    data = path.read_bytes()
+    data = delivered.read_bytes(path)
     if not data.strip():
         raise file_error(path, "the file is empty", f"export the {expect} again, or remove the file")
     try:
         return json.loads(data)
     except UnicodeDecodeError as exc:
         raise file_error(
-            path, f"not UTF-8 text ({exc.reason} at byte {exc.start})", "export the JSON as UTF-8"
+            path, f"not UTF-8 text ({exc.reason} at byte {exc.start})", "export the JSON as UTF-8", byte=exc.start
         ) from None
     except json.JSONDecodeError as exc:
         doc = exc.doc
@@ -200,19 +202,29 @@ def read_json(path: Path, *, expect: str, fix_other: str = "", jsonl_ok: bool = 
             ) from None
         if jsonl_ok and exc.msg == "Extra data" and doc.count("\n", 0, exc.pos) >= 1:
             return JSONL
-        if exc.pos >= len(doc.rstrip()):
+        runaway = exc.msg.startswith("Unterminated string") and '"' not in doc[exc.pos + 1 :]
+        if exc.pos >= len(doc.rstrip()) or runaway:  # the text stops inside a value: cut short
+            byte = len(data)
             raise file_error(
                 path,
-                f"truncated JSON: the document ends before it is complete ({exc.msg})",
+                f"truncated JSON: the document ends before it is complete, at byte {byte} ({exc.msg})",
                 "the download was cut short; fetch the page again",
                 line=exc.lineno,
+                byte=byte,
             ) from None
         raise json_error(path, exc) from None
 
 
+def _byte_offset(doc: str, pos: int) -> int:
+    """Offset in the UTF-8 bytes of the character offset ``pos`` of the decoded text."""
+    return len(doc[:pos].encode("utf-8", "surrogatepass"))
+
+
 def json_error(path: Path, exc: json.JSONDecodeError) -> InputError:
+    byte = _byte_offset(exc.doc, exc.pos)
     return file_error(
-        path, f"invalid JSON: {exc.msg} at column {exc.colno}", "fix or re-export the file", line=exc.lineno
+        path, f"invalid JSON: {exc.msg} at column {exc.colno} (byte {byte})", "fix or re-export the file",
+        line=exc.lineno, byte=byte,
     )
 
 

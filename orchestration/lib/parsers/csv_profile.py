@@ -209,7 +209,7 @@ def parse(path: Path, profile: SourceProfile, config: WhycallConfig) -> Iterator
 
     for number, (start, row) in enumerate(all_records(), start=1):
         if isinstance(row, UnreadableRecord):
-            chunk.rejects.append(Reject(start, row.reason, ""))
+            chunk.rejects.append(Reject(start, row.reason, row.raw))
         elif len(row) != width:
             chunk.rejects.append(
                 Reject(

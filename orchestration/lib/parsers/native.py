@@ -33,6 +33,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.lib import delivered
 from orchestration.lib.config import SourceProfile, WhycallConfig
 from orchestration.lib.parsers import talk, zendesk
 from orchestration.lib.parsers._common import future_limit
@@ -67,8 +68,9 @@ class NativeReader:
         """Append to raw.<table> the rows the SQL converts of these (path, _file, _sha256, _loaded_at)
         files. The answer has the pages it read, with the records it left; the other files are
         for the Python parser."""
-        todo = [f for f in files if not _GLOB.search(str(f[0])) and f[0].suffix.lower() not in talk.JSONL_SUFFIXES]
-        # (JSON Lines stay in Python; read_text takes a glob, so names that look like one too)
+        todo = [f for f in files if not _GLOB.search(str(f[0])) and f[0].suffix.lower() not in talk.JSONL_SUFFIXES
+                and not delivered.is_compressed(f[0])]
+        # (JSON Lines and compressed pages stay in Python; read_text takes a glob, so names that look like one too)
         if not todo:
             return {}
         (threads,) = con.execute("SELECT current_setting('threads')").fetchone()

@@ -188,7 +188,7 @@ def parse(path: Path, profile: SourceProfile, config: WhycallConfig) -> Iterator
     chunk = Chunk()
     for number, (start, row) in enumerate(all_records(), start=1):
         if isinstance(row, UnreadableRecord):
-            chunk.rejects.append(Reject(start, row.reason, ""))
+            chunk.rejects.append(Reject(start, row.reason, row.raw))
         else:
             try:
                 if len(row) != width:

@@ -161,7 +161,7 @@ def parse(path: Path, name: str, config: WhycallConfig) -> Iterator[Chunk]:
     chunk = Chunk()
     for number, (start, fields) in enumerate(records, start=1):
         if isinstance(fields, UnreadableRecord):
-            chunk.rejects.append(Reject(start, fields.reason, ""))
+            chunk.rejects.append(Reject(start, fields.reason, fields.raw))
         elif len(fields) != width:
             chunk.rejects.append(
                 Reject(start, f"expected {width} fields, found {len(fields)}", raw_record(fields, ",", '"'))

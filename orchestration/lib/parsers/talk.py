@@ -25,6 +25,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from orchestration.lib import delivered
 from orchestration.lib.config import SourceProfile, WhycallConfig
 from orchestration.lib.parsers._common import (
     CONTACT_TEMPLATE,
@@ -59,7 +60,7 @@ def parse(
     """Chunks of the file's calls; with ``only`` (JSON arrays only), just the records at those indices
     (the native loader converts the others in DuckDB and hands the rest to this reference converter)."""
     convert = _converter(profile, config)
-    if path.suffix.lower() in JSONL_SUFFIXES:
+    if delivered.content_suffix(delivered.member_name(path)) in JSONL_SUFFIXES:
         yield from _chunks(_lines(path), convert)
         return
     page = read_json(
@@ -91,7 +92,7 @@ def parse(
 def _lines(path: Path) -> Iterator[tuple[int, Any, str | None]]:
     """(line number, decoded call or RecordError, raw text) for each non-blank line."""
     seen = False
-    with open(path, encoding="utf-8-sig", newline="") as handle:
+    with delivered.open_text(path, "utf-8-sig") as handle:
         number = 0
         try:
             for number, line in enumerate(handle, start=1):

@@ -8,5 +8,6 @@ select
     rows_read,
     rows_loaded,
     rows_rejected,
-    loaded_at
+    loaded_at,
+    reason
 from {{ source('raw', 'load_audit') }}

@@ -4,7 +4,7 @@ with ranked as (
         *,
         row_number() over (
             partition by response_id
-            order by _loaded_at desc nulls last, _file desc, _record desc
+            order by {{ latest_response_order() }}
         ) as version_rank
     from {{ source('raw', 'surveys') }}
     where response_id is not null and trim(response_id) <> ''

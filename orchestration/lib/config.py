@@ -316,7 +316,53 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+# A configuration file is a few kilobytes. Bounds against a hostile one (docs/security.md): its size, and the
+# number of nodes it expands to once aliases are followed (the "billion laughs" is 10 aliases x 9 levels).
+MAX_YAML_BYTES = 1 << 20
+MAX_YAML_NODES = 100_000
+
+
+def _expanded_nodes(root: yaml.Node, limit: int) -> int:
+    """How many nodes the document has with every alias expanded, counting no further than ``limit``."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        if id(node) in sizes:  # an alias: the same node object again, counted again (memoised, not re-walked)
+            return sizes[id(node)]
+        sizes[id(node)] = limit + 1  # a recursive alias (&a [*a]) is unbounded
+        if isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(item) for item in node.value)
+        else:
+            total = 1
+        sizes[id(node)] = total = min(total, limit + 1)
+        return total
+
+    return size(root)
+
+
+def _load_bounded(path: Path, text: str) -> Any:
+    loader = _StrictLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        if _expanded_nodes(root, MAX_YAML_NODES) > MAX_YAML_NODES:
+            raise InputError(
+                f"{path}: refused: its aliases (*name) expand to more than {MAX_YAML_NODES:,} values "
+                "(a \"billion laughs\"); write the values out instead of nesting aliases"
+            )
+        return loader.construct_document(root)
+    finally:
+        loader.dispose()
+
+
 def _read_yaml(path: Path) -> Any:
+    size = path.stat().st_size
+    if size > MAX_YAML_BYTES:
+        raise InputError(f"{path}: too large for a configuration file ({size:,} bytes, at most "
+                         f"{MAX_YAML_BYTES:,}); is it the right file?")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -324,7 +370,7 @@ def _read_yaml(path: Path) -> Any:
             f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"
         ) from None
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
+        return _load_bounded(path, text)  # a SafeLoader subclass, aliases bounded
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" line {mark.line + 1} column {mark.column + 1}" if mark else ""

@@ -8,6 +8,7 @@ in) or ``--auth-proxy`` says a reverse proxy in front (oauth2-proxy, Caddy...) a
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import tomllib
 from pathlib import Path
@@ -47,7 +48,11 @@ def oidc_problem(files: list[Path]) -> str | None:
     providers = [auth] + [v for v in auth.values() if isinstance(v, dict)]
     if not any(all(p.get(key) for key in _AUTH_PROVIDER) for p in providers):
         missing.append("client_id, client_secret and server_metadata_url (in [auth] or [auth.<provider>])")
-    return f"[auth] lacks {', '.join(missing)}" if missing else None
+    if missing:
+        return f"[auth] lacks {', '.join(missing)}"
+    if importlib.util.find_spec("authlib") is None:  # st.login needs it; without it the login button fails
+        return "[auth] is configured but Streamlit's login needs the Authlib package: uv add Authlib"
+    return None
 
 
 def bind_problem(host: str, *, auth_proxy: bool, files: list[Path]) -> str | None:

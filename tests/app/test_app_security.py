@@ -46,3 +46,20 @@ def test_the_app_connection_is_read_only(warehouse: Path) -> None:
             con.execute("delete from marts.fct_contacts")
     finally:
         con.close()
+
+
+def test_with_login_configured_nothing_shows_before_login(open_app, monkeypatch) -> None:
+    """WHYCALL_AUTH=oidc (set by `whycall app` when [auth] is configured): a visitor not logged in sees the
+    login button and no page, no figure."""
+    monkeypatch.setenv("WHYCALL_AUTH", "oidc")
+    at = open_app()
+    assert [b.label for b in at.button] == ["Log in"]
+    assert not at.metric and not at.dataframe
+    assert "logged-in users only" in " ".join(i.value for i in at.info)
+
+
+def test_without_login_the_pages_show(open_app, monkeypatch) -> None:
+    monkeypatch.setenv("WHYCALL_AUTH", "none")
+    at = open_app()
+    assert "Log in" not in [b.label for b in at.button]
+    assert at.metric or at.dataframe or at.markdown

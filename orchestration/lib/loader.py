@@ -456,7 +456,10 @@ def record_ignored(con: duckdb.DuckDBPyConnection, run_id: str, landing: Path, c
     _, ignored = delivered.classify(landing, config)
     if not ignored:
         return []
-    shas = file_shas(con, [landing / item.file for item in ignored])
+    root = Path(landing).resolve()
+    inside = [delivered.outside(root, landing / item.file) is None for item in ignored]  # a link out is not read
+    hashed = iter(file_shas(con, [landing / item.file for item, ok in zip(ignored, inside, strict=True) if ok]))
+    shas = [next(hashed) if ok else None for ok in inside]
     audits = [FileAudit(item.source, item.file, sha, "ignored", 0, 0, 0, item.reason)
               for item, sha in zip(ignored, shas, strict=True)]
     loaded_at = _now()

@@ -1121,11 +1121,14 @@ def load_files(limit: int = 200) -> pd.DataFrame:
 def files_not_loaded() -> pd.DataFrame:
     """Files of the latest run that were not loaded (ignored, rejected_file, deferred), with why."""
     reason = "reason" if has_table("load_audit", ("reason",)) else "null"  # whitelisted: a column or null
+    # a warehouse without run_id (CONTRACT §5 does not promise it): every file not loaded
+    latest = ("run_id = (select run_id from marts.load_audit order by loaded_at desc limit 1)"
+              if has_table("load_audit", ("run_id",)) else "true")
     return _query(
         f"""
         select source, file, status, {reason} as reason, loaded_at
         from marts.load_audit
-        where run_id = (select run_id from marts.load_audit order by loaded_at desc limit 1)
+        where {latest}
           and status not in ('loaded', 'duplicate')
         order by status, source, file
         """

@@ -233,11 +233,19 @@ def _bindable(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
+def connect_readonly(path: str) -> duckdb.DuckDBPyConnection:
+    """The app's only way to open the warehouse: read-only, one connection per query, and no access to the
+    file system beyond the warehouse itself (no read_csv, COPY, ATTACH, INSTALL), locked so that a query
+    that slipped through cannot turn it back on."""
+    return duckdb.connect(path, read_only=True,
+                          config={"enable_external_access": False, "lock_configuration": True})
+
+
 @st.cache_data(ttl=300, show_spinner=False, max_entries=1_000)
 def _cached_query(path: str, mtime_ns: int, size: int, sql: str, params: tuple) -> pd.DataFrame:
     # mtime_ns and size are only part of the cache key: a new publish is a new key.
     try:
-        con = duckdb.connect(path, read_only=True)
+        con = connect_readonly(path)
     except duckdb.Error as exc:
         raise WarehouseError(str(exc).splitlines()[0]) from exc
     try:

@@ -31,6 +31,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Pourquoi les clients nous contactent, et quoi corriger",
     ),
     "language": ("Language", "Langue"),
+    "log_in": ("Log in", "Se connecter"),
+    "log_out": ("Log out", "Se déconnecter"),
+    "log_in_needed": (
+        "Customer contacts are shown to logged-in users only.",
+        "Les contacts clients ne sont montrés qu'aux utilisateurs connectés.",
+    ),
     "period": ("Period", "Période"),
     "include_suspects": ("Include suspect contacts", "Inclure les contacts suspects"),
     "include_suspects_help": (

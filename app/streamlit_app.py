@@ -7,6 +7,7 @@ language, period and suspect switch in the sidebar, then ``st.navigation`` over 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -107,12 +108,28 @@ def _unreadable(lang: str, error: Exception) -> None:
     )
 
 
+def _logged_in(lang: str) -> bool:
+    """With Streamlit's OIDC login configured (whycall app sets WHYCALL_AUTH=oidc), nothing shows before login."""
+    if os.environ.get("WHYCALL_AUTH") != "oidc":
+        return True
+    if st.user.get("is_logged_in"):  # absent when no login happened (fail closed)
+        st.sidebar.caption(str(st.user.get("email") or st.user.get("name") or ""))
+        st.sidebar.button(t("log_out", lang), on_click=st.logout)
+        return True
+    st.title(t("app_title", lang))
+    st.info(t("log_in_needed", lang))
+    st.button(t("log_in", lang), on_click=st.login, type="primary")
+    return False
+
+
 def main() -> None:
     # An emoji favicon is drawn locally; a :material/ one would be fetched from fonts.gstatic.com.
     st.set_page_config(page_title="whycall", page_icon="📞", layout="wide")
     filters.current()
     st.sidebar.markdown(f"### {t('app_title', filters.current().lang)}")
     lang = filters.language_switch(st.sidebar)
+    if not _logged_in(lang):
+        return
     page = _navigation(lang)
     try:
         if not data.warehouse_exists():

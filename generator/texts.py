@@ -235,7 +235,8 @@ VOICEMAIL_BODY = {
     "en": "Voicemail from {phone} ({seconds} s). Please call back.",
     "fr": "Message vocal de {phone} ({seconds} s). Merci de rappeler.",
 }
-VOICE_SUBJECT = {"en": "Call from {phone}", "fr": "Appel de {phone}"}
+# Not "Call from +32 4..": the demo's subjects carry no phone number (the body's Talk header still does).
+VOICE_SUBJECT = {"en": "Inbound call", "fr": "Appel entrant"}
 REPEAT_PREFIX = {"en": "Follow-up on ticket #{prev}: ", "fr": "Suite au ticket #{prev} : "}
 TROLL_PREFIX = ("UNACCEPTABLE!!! ", "Encore et toujours : ", "J'EXIGE une réponse. ", "C'est une honte. ")
 

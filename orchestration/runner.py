@@ -119,6 +119,18 @@ def run_pipeline(
     return outcome
 
 
+def empty_landing(landing: Path, config) -> str | None:
+    """Why a landing zone with no file at all cannot be run, else None. Files already loaded stay in the zone
+    (the loader skips them), so a day without news still has files; none at all means the wrong folder."""
+    from orchestration.lib.delivered import classify
+
+    landed, ignored = classify(landing, config)
+    if any(item.source != "config" for item in landed) or ignored:
+        return None
+    return (f"landing directory {landing} holds no file (tickets/, calls/, surveys/, reference/ are empty or "
+            "missing): is the share mounted, is --landing right? Nothing was run")
+
+
 def _run_pipeline(full_refresh: bool, date: dt.date | None, until: dt.date | None) -> RunOutcome:
     from orchestration.definitions import defs as load_definitions
 
@@ -137,6 +149,9 @@ def _run_pipeline(full_refresh: bool, date: dt.date | None, until: dt.date | Non
         config = load_config(settings.landing_dir)
     except InputError as error:
         return RunOutcome(False, settings, time.monotonic() - started, failures=[str(error)])
+    empty = empty_landing(settings.landing_dir, config)
+    if empty:  # an unmounted share or a wrong --landing: building on nothing would only fail later, less clearly
+        return RunOutcome(False, settings, time.monotonic() - started, failures=[empty])
     # the job is partitioned by business day: a run is for one day (default: yesterday) or a range of days
     first = date or yesterday(dt.datetime.now(dt.UTC), config.timezone)
     last = until or first
@@ -212,7 +227,21 @@ def _run_pipeline(full_refresh: bool, date: dt.date | None, until: dt.date | Non
     # success means published, with no failed blocking check (those stop downstream steps, not the run)
     blocked = any(f.startswith("check ") for f in outcome.failures)
     outcome.success = result.success and outcome.published and not blocked
+    _clean_up(settings, outcome.published)
     return outcome
+
+
+def _clean_up(settings, published: bool) -> None:
+    """The last WHYCALL_KEEP_RUNS dbt target folders and run logs, and the published build's folder."""
+    from orchestration.lib import retention
+    from orchestration.settings import DBT_PROJECT_DIR
+
+    target_dir, marker = DBT_PROJECT_DIR / "target", settings.state_db.parent / ".published_dbt_target"
+    if published:
+        retention.record_published_target(marker, target_dir)
+    keep = retention.keep_runs()
+    retention.prune_dbt_targets(target_dir, keep, retention.published_target(marker, target_dir))
+    retention.prune_run_logs(settings.state_db.parent / "logs", keep)
 
 
 def record_outcome(outcome: RunOutcome) -> None:

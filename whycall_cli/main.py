@@ -59,10 +59,20 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_app(args: argparse.Namespace) -> int:
     import subprocess
 
+    from whycall_cli.serving import bind_problem, oidc_problem, secrets_files
+
     _apply_paths(args)
     settings = get_settings()
     app = Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py"
+    files = secrets_files(Path.cwd(), Path.home())
+    problem = bind_problem(args.address, auth_proxy=getattr(args, "auth_proxy", False), files=files)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     env = {**os.environ, "WHYCALL_WAREHOUSE": str(settings.warehouse)}
+    # with a login configured, every visitor logs in (app/streamlit_app.py), on 127.0.0.1 too
+    env["WHYCALL_AUTH"] = "oidc" if oidc_problem(files) is None else ("proxy" if getattr(args, "auth_proxy", False)
+                                                                      else "none")
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
            "--server.address", args.address, "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
@@ -159,7 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("app", help="serve the Streamlit dashboards on the published warehouse")
     a.add_argument("--warehouse")
     a.add_argument("--port", type=int, default=8501)
-    a.add_argument("--address", default="127.0.0.1")
+    a.add_argument("--host", "--address", dest="address", default="127.0.0.1",
+                   help="address to serve on (default 127.0.0.1); any other needs authentication (docs/deploy.md)")
+    a.add_argument("--auth-proxy", action="store_true",
+                   help="a reverse proxy in front authenticates every request (allows --host other than 127.0.0.1)")
     a.set_defaults(func=cmd_app)
 
     d = sub.add_parser("demo", help="generate (if needed) + run + app on the default paths")

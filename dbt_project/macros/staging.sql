@@ -112,7 +112,8 @@
         {{ blank_to_null('native_id') }} as native_id,
         updated_at,
         {{ blank_to_null('customer_ref') }} as customer_ref,
-        {{ blank_to_null('organization_ref') }} as organization_ref,
+        customer_key,  {#- salted at load (orchestration/lib/masking.py): the salt never reaches dbt -#}
+        organization_key,  {#- the account, salted at load like customer_key -#}
         started_at,
         ended_at,
         {{ blank_to_null('channel') }} as channel_raw,
@@ -122,6 +123,9 @@
         {{ blank_to_null('department_raw') }} as department_raw,
         {{ blank_to_null('subject') }} as subject,
         text,
+        {#- the texts with personal data masked at load (orchestration/lib/masking.py): what the marts publish -#}
+        {{ blank_to_null('subject_masked') }} as subject_masked,
+        text_masked,
         {{ blank_to_null('status') }} as status,
         {{ blank_to_null('ticket_type') }} as ticket_type,
         {{ blank_to_null('problem_id') }} as problem_id,

@@ -35,11 +35,9 @@
     trim({{ regexp_replace_all(fold_case_accents(expr), '\\s+', ' ') }})
 {%- endmacro %}
 
-{#- Pseudonymous customer key: sha256(salt || customer_ref), hex. The salt comes from WHYCALL_SALT. -#}
-{% macro customer_key(customer_ref) -%}
-    {%- set salt = env_var('WHYCALL_SALT', 'whycall-demo-salt') | replace("'", "''") -%}
-    case when {{ customer_ref }} is not null then {{ sha256_hex("'" ~ salt ~ "' || " ~ customer_ref) }} end
-{%- endmacro %}
+{#- customer_key (sha256(WHYCALL_SALT || customer_ref), hex) is computed at load, in Python
+    (orchestration/lib/masking.py): a salt rendered here would be written into compiled SQL, dbt.log and the
+    manifest. -#}
 
 {% macro sha256_hex(expr) -%}
     {{ return(adapter.dispatch('sha256_hex', 'whycall')(expr)) }}

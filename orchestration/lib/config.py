@@ -108,6 +108,12 @@ DEFAULTS: dict[str, Any] = {
     },
     "checks": {},
     "quality": {},
+    # masking of personal data in published texts (orchestration/lib/privacy.py); every kind on by default
+    "privacy": {
+        "mask": {"email": True, "phone": True, "iban": True, "card": True, "customer_ref": True},
+        "phone_regions": ["BE", "FR", "NL", "LU", "DE"],
+        "patterns": {},
+    },
     "sources": {
         "tickets": {"format": "zendesk"},
         "calls": {"format": "zendesk_talk"},
@@ -188,6 +194,7 @@ class WhycallConfig:
     sources: dict[str, SourceProfile]
     checks: dict[str, str] = field(default_factory=dict)
     quality: dict[str, Any] = field(default_factory=dict)  # data-quality thresholds (expectations/params.py)
+    privacy: dict[str, Any] = field(default_factory=lambda: copy.deepcopy(DEFAULTS["privacy"]))
     path: Path = Path(CONFIG_FILE)  # the whycall.yml read (or that would be read): named in messages
 
     def dbt_vars(self) -> dict[str, Any]:
@@ -207,6 +214,8 @@ class WhycallConfig:
                 "action_weeks": rules["action_weeks"],
                 "candidate_threshold": rules["candidate_threshold"],
                 "handle_time_sources": handle_time_sources(self.sources),
+                # no model reads it: a change of the masking rules rebuilds the marts (build_state)
+                "privacy": self.privacy,
             }
         )
 
@@ -273,6 +282,7 @@ def build_config(user: Any, path: Path = Path(CONFIG_FILE)) -> WhycallConfig:
     checks = v.checks(merged["checks"])
     quality = v.mapping(merged["quality"], "quality")
     v.keys(quality, sorted(QUALITY_KEYS), "quality")
+    privacy = v.privacy(merged["privacy"])
     v.keys(user_sources, {name: None for name in SOURCES}, "sources")
     sources = {name: v.source(name, user_sources.get(name)) for name in SOURCES}
     return WhycallConfig(
@@ -284,6 +294,7 @@ def build_config(user: Any, path: Path = Path(CONFIG_FILE)) -> WhycallConfig:
         sources=sources,
         checks=checks,
         quality=quality,
+        privacy=privacy,
         path=path,
     )
 
@@ -310,7 +321,53 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+# A configuration file is a few kilobytes. Bounds against a hostile one (docs/security.md): its size, and the
+# number of nodes it expands to once aliases are followed (the "billion laughs" is 10 aliases x 9 levels).
+MAX_YAML_BYTES = 1 << 20
+MAX_YAML_NODES = 100_000
+
+
+def _expanded_nodes(root: yaml.Node, limit: int) -> int:
+    """How many nodes the document has with every alias expanded, counting no further than ``limit``."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        if id(node) in sizes:  # an alias: the same node object again, counted again (memoised, not re-walked)
+            return sizes[id(node)]
+        sizes[id(node)] = limit + 1  # a recursive alias (&a [*a]) is unbounded
+        if isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(item) for item in node.value)
+        else:
+            total = 1
+        sizes[id(node)] = total = min(total, limit + 1)
+        return total
+
+    return size(root)
+
+
+def _load_bounded(path: Path, text: str) -> Any:
+    loader = _StrictLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        if _expanded_nodes(root, MAX_YAML_NODES) > MAX_YAML_NODES:
+            raise InputError(
+                f"{path}: refused: its aliases (*name) expand to more than {MAX_YAML_NODES:,} values "
+                "(a \"billion laughs\"); write the values out instead of nesting aliases"
+            )
+        return loader.construct_document(root)
+    finally:
+        loader.dispose()
+
+
 def _read_yaml(path: Path) -> Any:
+    size = path.stat().st_size
+    if size > MAX_YAML_BYTES:
+        raise InputError(f"{path}: too large for a configuration file ({size:,} bytes, at most "
+                         f"{MAX_YAML_BYTES:,}); is it the right file?")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -318,7 +375,7 @@ def _read_yaml(path: Path) -> Any:
             f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"
         ) from None
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
+        return _load_bounded(path, text)  # a SafeLoader subclass, aliases bounded
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" line {mark.line + 1} column {mark.column + 1}" if mark else ""
@@ -475,6 +532,39 @@ class _Validator:
             else:
                 out[key] = self.number(rules[key], path)
         return out
+
+    def privacy(self, value: Any) -> dict[str, Any]:
+        import re
+
+        import phonenumbers
+
+        section = self.mapping(value, "privacy")
+        self.keys(section, DEFAULTS["privacy"], "privacy")
+        mask = self.mapping(section["mask"], "privacy.mask")
+        self.keys(mask, DEFAULTS["privacy"]["mask"], "privacy.mask")
+        out_mask = {kind: self.boolean(on, f"privacy.mask.{kind}") for kind, on in mask.items()}
+        regions = section["phone_regions"]
+        if not isinstance(regions, list) or not regions:
+            self.fail("privacy.phone_regions", f"expected a list of country codes, found {_kind(regions)}",
+                      "write e.g. phone_regions: [BE, FR, NL]")
+        known = phonenumbers.SUPPORTED_REGIONS
+        for i, region in enumerate(regions):
+            if not isinstance(region, str) or region.upper() not in known:
+                self.fail(f"privacy.phone_regions[{i}]", f"unknown country code {region!r}",
+                          "use ISO 3166 two-letter codes such as BE, FR, NL")
+        patterns = self.mapping(section["patterns"] or {}, "privacy.patterns")
+        for name, pattern in patterns.items():
+            where = f"privacy.patterns.{name}"
+            if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+                self.fail(where, f"the name {name!r} is not a lower-case word", "it becomes the mask, e.g. [national_id]")
+            if not isinstance(pattern, str) or not pattern:
+                self.fail(where, f"expected a regular expression, found {_kind(pattern)}")
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                self.fail(where, f"invalid regular expression: {exc}", "quote it in single quotes in YAML")
+        return {"mask": {**DEFAULTS["privacy"]["mask"], **out_mask},
+                "phone_regions": [r.upper() for r in regions], "patterns": dict(patterns)}
 
     def checks(self, value: Any) -> dict[str, str]:
         value = self.mapping(value, "checks")

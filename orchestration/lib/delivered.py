@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -87,13 +88,36 @@ def classify(landing: Path, config: WhycallConfig) -> tuple[list[Landed], list[I
     ignored: list[Ignored] = []
     if not landing.is_dir():
         return landed, ignored
+    root = landing.resolve()
     for path in sorted(landing.rglob("*"), key=lambda p: p.relative_to(landing).as_posix()):
         relative = PurePosixPath(path.relative_to(landing).as_posix())
-        if hidden(relative) or not path.is_file():
+        if hidden(relative):
+            continue
+        escape = outside(root, path)
+        if escape is not None:  # never followed, never read: audited so the operator sees it
+            ignored.append(Ignored(LANDING, relative.as_posix(), escape))
+            continue
+        if not path.is_file():
             continue
         verdict = _classify_one(relative, path, config)
         (landed if isinstance(verdict, Landed) else ignored).append(verdict)
     return landed, ignored
+
+
+def outside(root: Path, path: Path) -> str | None:
+    """Why ``path`` must not be followed (a symbolic link leading outside the landing zone ``root``, or to
+    nothing), else None. A link inside the zone is an ordinary file."""
+    if not path.is_symlink() and path.parent.resolve().is_relative_to(root):
+        return None
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # dangling or a loop
+        return (f"symbolic link to {os.readlink(path) if path.is_symlink() else path} that leads nowhere: "
+                "not followed; deliver the file itself")
+    if target.is_relative_to(root):
+        return None
+    return (f"symbolic link to {target}, outside the landing zone: not followed (whycall reads only files in "
+            f"{root}); copy the file in instead")
 
 
 def _classify_one(relative: PurePosixPath, path: Path, config: WhycallConfig) -> Landed | Ignored:

@@ -55,11 +55,8 @@ def connect_state(path: Path) -> duckdb.DuckDBPyConnection:
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     for table in raw_schema.TABLES:
         con.execute(raw_schema.create_table_sql(table))
-        existing = {name for (name,) in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'raw' AND table_name = ?",
-            [table]).fetchall()}
-        for statement in raw_schema.added_columns_sql(table, existing):
-            con.execute(statement)
+        for alter in raw_schema.add_missing_columns_sql(table):  # a state database of an older version
+            con.execute(alter)
     con.execute(f"CREATE TABLE IF NOT EXISTS {HASH_CACHE} (path VARCHAR, size BIGINT, mtime_ns BIGINT, sha256 VARCHAR)")
     for column in ("inode", "ctime_ns", "hashed_at_ns"):  # added later: older rows (NULL) are hashed again once
         con.execute(f"ALTER TABLE {HASH_CACHE} ADD COLUMN IF NOT EXISTS {column} BIGINT")
@@ -459,7 +456,10 @@ def record_ignored(con: duckdb.DuckDBPyConnection, run_id: str, landing: Path, c
     _, ignored = delivered.classify(landing, config)
     if not ignored:
         return []
-    shas = file_shas(con, [landing / item.file for item in ignored])
+    root = Path(landing).resolve()
+    inside = [delivered.outside(root, landing / item.file) is None for item in ignored]  # a link out is not read
+    hashed = iter(file_shas(con, [landing / item.file for item, ok in zip(ignored, inside, strict=True) if ok]))
+    shas = [next(hashed) if ok else None for ok in inside]
     audits = [FileAudit(item.source, item.file, sha, "ignored", 0, 0, 0, item.reason)
               for item, sha in zip(ignored, shas, strict=True)]
     loaded_at = _now()

@@ -15,11 +15,14 @@ published one (a full refresh), is copied whole too.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from pathlib import Path
 
 import duckdb
+
+from orchestration.lib.retention import remove_stale_publish_tmp
 
 PUBLISHED_SCHEMAS = ("marts",)
 BUILD_COLUMN = "_built_in"
@@ -29,17 +32,24 @@ SYNCED_KEYS = {"fct_contacts": "contact_id"}
 
 def publish_warehouse(state_db: Path, warehouse: Path) -> dict[str, int]:
     """Write every table of the published schemas of the state db into ``warehouse``; return row counts."""
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
     tmp = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    if warehouse.exists():
-        shutil.copyfile(warehouse, tmp)  # the published file is only ever replaced, never written in place
     counts: dict[str, int] = {}
     try:
-        con = _connect(tmp, warehouse.exists())
-    except duckdb.Error:  # an unreadable previous warehouse: start from an empty file
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_publish_tmp(warehouse)  # left by publishes that were killed or ran out of disk
         tmp.unlink(missing_ok=True)
-        con = _connect(tmp, False)
+        if warehouse.exists():
+            shutil.copyfile(warehouse, tmp)  # the published file is only ever replaced, never written in place
+        try:
+            con = _connect(tmp, warehouse.exists())
+        except duckdb.Error as exc:  # an unreadable previous warehouse: start from an empty file
+            if _disk_full(exc):
+                raise
+            tmp.unlink(missing_ok=True)
+            con = _connect(tmp, False)
+    except BaseException as exc:  # disk full or read-only while copying: the published file is untouched
+        _discard(tmp)
+        raise _publish_error(warehouse, exc) from exc
     try:
         # ATTACH takes no bound parameter; the path is ours (settings), quotes escaped.
         con.execute(f"ATTACH '{_sql_literal(state_db)}' AS state (READ_ONLY)")
@@ -58,13 +68,45 @@ def publish_warehouse(state_db: Path, warehouse: Path) -> dict[str, int]:
             counts[f"{schema}.{table}"] = con.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()[0]
         con.execute("DETACH state")
         con.execute("CHECKPOINT")
-    except BaseException:
+    except BaseException as exc:
         con.close()
-        tmp.unlink(missing_ok=True)
-        raise
+        _discard(tmp)
+        raise _publish_error(warehouse, exc) from exc
     con.close()
     os.replace(tmp, warehouse)
     return counts
+
+
+def _discard(tmp: Path) -> None:
+    """Remove our unfinished file; on a folder gone read-only that fails too, and the next run removes it."""
+    try:
+        tmp.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+class PublishError(RuntimeError):
+    """The new build could not be written next to the warehouse; the published file is the previous one."""
+
+
+def _disk_full(exc: BaseException) -> bool:
+    return getattr(exc, "errno", None) == errno.ENOSPC or "no space left" in str(exc).lower()
+
+
+def _publish_error(warehouse: Path, exc: BaseException) -> BaseException:
+    """A clear error for the operator's faults (disk full, read-only folder); others pass unchanged."""
+    if not isinstance(exc, OSError | duckdb.Error):
+        return exc
+    text = str(exc).lower()
+    kept = f"the published {warehouse} is unchanged (the previous build) and the next run publishes again"
+    if _disk_full(exc):
+        return PublishError(f"disk full while publishing to {warehouse.parent}: {exc}. Free space there (a "
+                            f"publish needs about twice the warehouse's size); {kept}")
+    if getattr(exc, "errno", None) in (errno.EROFS, errno.EACCES, errno.EPERM) or "read-only" in text \
+            or "permission denied" in text:
+        return PublishError(f"cannot write in {warehouse.parent}: {exc}. Make the folder writable by whycall "
+                            f"or choose another --warehouse; {kept}")
+    return exc
 
 
 def _connect(path: Path, existing: bool) -> duckdb.DuckDBPyConnection:

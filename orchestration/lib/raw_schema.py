@@ -157,13 +157,32 @@ QUALITY_FIELDS: list[tuple[str, pa.DataType]] = [
     ("checked_at", pa.timestamp("us")),
 ]
 
+# Written after the load by orchestration/lib/masking.py: the texts with personal data masked (what
+# the marts publish; classification reads the unmasked columns) and whether the row was masked yet.
+# customer_key is sha256(WHYCALL_SALT || trimmed customer_ref), hex, computed here so that the salt never
+# reaches dbt (its compiled SQL, logs and manifest are files anyone with the build folder can read);
+# organization_key is the account's (organization_ref) by the same rule.
+MASKED_CONTACT_FIELDS: list[tuple[str, pa.DataType]] = [
+    ("subject_masked", pa.string()),
+    ("text_masked", pa.string()),
+    ("customer_key", pa.string()),
+    ("_masked", pa.bool_()),
+    ("organization_key", pa.string()),  # last: ALTER appends it to an older state database
+]
+MASKED_SURVEY_FIELDS: list[tuple[str, pa.DataType]] = [
+    ("comment_masked", pa.string()),
+    ("customer_key", pa.string()),
+    ("_masked", pa.bool_()),
+]
+MASKED_REJECT_FIELDS: list[tuple[str, pa.DataType]] = [("_masked", pa.bool_())]  # raw is masked in place
+
 TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
-    "tickets": CONTACT_FIELDS + LOADER_FIELDS,
-    "calls": CONTACT_FIELDS + LOADER_FIELDS,
-    "surveys": SURVEY_FIELDS + LOADER_FIELDS,
+    "tickets": CONTACT_FIELDS + LOADER_FIELDS + MASKED_CONTACT_FIELDS,
+    "calls": CONTACT_FIELDS + LOADER_FIELDS + MASKED_CONTACT_FIELDS,
+    "surveys": SURVEY_FIELDS + LOADER_FIELDS + MASKED_SURVEY_FIELDS,
     **{name: fields + LOADER_FIELDS for name, fields in REFERENCE_FIELDS.items()},
     "load_audit": AUDIT_FIELDS,
-    "rejects": REJECT_FIELDS,
+    "rejects": REJECT_FIELDS + MASKED_REJECT_FIELDS,
     "quality_results": QUALITY_FIELDS,
 }
 
@@ -187,14 +206,15 @@ def duckdb_type(dtype: pa.DataType) -> str:
     return _DUCKDB_TYPES[dtype]
 
 
-def added_columns_sql(table: str, existing: set[str]) -> list[str]:
-    """ALTER statements adding the columns of TABLES[table] missing from a state database made by an
-    older version (new columns are appended; rows are inserted by name)."""
-    return [f'ALTER TABLE raw.{table} ADD COLUMN "{name}" {_DUCKDB_TYPES[dtype]}'
-            for name, dtype in TABLES[table] if name not in existing]
-
-
 def create_table_sql(table: str) -> str:
     """DDL for raw.<table>; identifiers come from TABLES only."""
     cols = ", ".join(f'"{name}" {_DUCKDB_TYPES[dtype]}' for name, dtype in TABLES[table])
     return f"CREATE TABLE IF NOT EXISTS raw.{table} ({cols})"
+
+
+def add_missing_columns_sql(table: str) -> list[str]:
+    """ALTERs that bring a raw.<table> created by an older version to TABLES (columns added at the end)."""
+    return [
+        f'ALTER TABLE raw.{table} ADD COLUMN IF NOT EXISTS "{name}" {_DUCKDB_TYPES[dtype]}'
+        for name, dtype in TABLES[table]
+    ]

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.lib.masking import mask_pending
+from orchestration.lib.privacy import PrivacyRules
 from orchestration.lib.raw_schema import TABLES, create_table_sql
 
 LOADED_AT = datetime(2024, 3, 1, 6, 0)
@@ -433,8 +435,9 @@ def dataset() -> dict[str, list[dict]]:
     }
 
 
-def seed(database: str | Path, data: dict[str, list[dict]] | None = None) -> None:
-    """Create schema raw with every raw_schema table and insert the dataset (bound parameters only)."""
+def seed(database: str | Path, data: dict[str, list[dict]] | None = None, salt: str = "test-salt") -> None:
+    """Create schema raw with every raw_schema table and insert the dataset (bound parameters only); then
+    mask and key the rows as the ingest does (customer_key = sha256(salt || customer_ref))."""
     data = dataset() if data is None else data
     con = duckdb.connect(str(database))
     try:
@@ -452,6 +455,7 @@ def seed(database: str | Path, data: dict[str, list[dict]] | None = None) -> Non
             assert not unknown, f"raw.{table} has no column {sorted(unknown)}"
             placeholders = ", ".join("?" for _ in names)
             con.executemany(f"INSERT INTO raw.{table} VALUES ({placeholders})", values)
+        mask_pending(con, PrivacyRules(), salt=salt)
     finally:
         con.close()
 

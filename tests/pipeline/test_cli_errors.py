@@ -26,3 +26,21 @@ def test_profile_typo_names_file_key_and_fix(tmp_path):
     assert "whycall.yml" in run.stdout and "sources.calls.columns.strated_at" in run.stdout
     assert "started_at" in run.stdout  # the suggested fix
     assert "Traceback" not in run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("with_config", [False, True])
+def test_an_empty_landing_directory_is_refused_and_the_warehouse_kept(tmp_path, with_config):
+    """An unmounted share looks like an empty folder: refused before anything runs (docs/security.md)."""
+    landing = tmp_path / "landing"
+    for folder in ("tickets", "calls", "surveys", "reference"):
+        (landing / folder).mkdir(parents=True)
+    if with_config:
+        (landing / "whycall.yml").write_text("timezone: Europe/Brussels\n")
+    warehouse = tmp_path / "wh" / "whycall.duckdb"
+    warehouse.parent.mkdir()
+    warehouse.write_bytes(b"the previous build")
+    run = whycall("run", "--landing", str(landing), "--warehouse", str(warehouse))
+    assert run.returncode == 1
+    assert f"landing directory {landing} holds no file" in run.stdout
+    assert "dbt" not in run.stdout.lower()  # refused before the pipeline started
+    assert warehouse.read_bytes() == b"the previous build"

@@ -28,6 +28,12 @@ EXPECTED_DEFAULT_VARS = {
     "action_weeks": 8,
     "candidate_threshold": 3.5,
     "handle_time_sources": ["calls:talk"],
+    # issue 16: the masking rules travel with the vars so that changing them rebuilds the marts
+    "privacy": {
+        "mask": {"email": True, "phone": True, "iban": True, "card": True, "customer_ref": True},
+        "phone_regions": ["BE", "FR", "NL", "LU", "DE"],
+        "patterns": {},
+    },
 }
 
 

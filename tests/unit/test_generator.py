@@ -496,3 +496,15 @@ def test_weekday_seasonality_and_languages(planted):
     rng = Random(0)
     sample = rng.sample(sorted(o.tickets), 200)
     assert any("Bonjour" in o.tickets[i]["description"] for i in sample)
+
+
+def test_ticket_subjects_carry_no_phone_number(small):
+    """The demo's subjects hold no phone number (the Talk voice tickets' subjects used to: ~1,500 of them)."""
+    import phonenumbers
+
+    out, _ = small
+    subjects = [t["subject"] for page in sorted((out / "tickets").glob("*.json"))
+                for t in json.loads(page.read_text())["tickets"] if t.get("subject")]
+    with_phone = [s for s in subjects if any(phonenumbers.PhoneNumberMatcher(s, "BE", phonenumbers.Leniency.POSSIBLE))]
+    assert with_phone == []
+    assert {"Inbound call", "Appel entrant"} & set(subjects)  # the voice tickets are still there

@@ -117,8 +117,9 @@ select
     unified.status,
     unified.outcome,
     unified.satisfaction,
-    unified.subject,
-    substr(unified.text, 1, 200) as text_excerpt,
+    -- published texts: personal data masked at load; classification read the unmasked ones
+    unified.subject_masked as subject,
+    substr(unified.text_masked, 1, 200) as text_excerpt,
     '{{ invocation_id }}' as _built_in
 from unified
 inner join {{ ref('int_contact_reasons') }} as reasons on reasons.contact_id = unified.contact_id

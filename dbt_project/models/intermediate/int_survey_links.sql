@@ -3,7 +3,7 @@
 with responses as (
     select
         *,
-        {{ customer_key('customer_ref') }} as response_customer_key
+        customer_key as response_customer_key
     from {{ ref('stg_qualtrics__responses') }}
 ),
 
@@ -70,7 +70,7 @@ select
     responses.nps,
     responses.csat,
     responses.ces,
-    responses.comment,
+    responses.comment_masked as comment,  -- published: personal data masked at load
     responses.finished
 from responses
 left join ticket_links on ticket_links.response_id = responses.response_id

@@ -8,9 +8,12 @@ import dagster as dg
 from orchestration.defs.resources import WhycallResource
 from orchestration.lib.config import load_config
 from orchestration.lib.loader import FileAudit, connect_state, load_files
+from orchestration.lib.masking import MASKED_COLUMNS, mask_pending
 from orchestration.lib.parsers import discover_files, native_reader, parse_file
+from orchestration.lib.privacy import rules_from_config
 from orchestration.lib.progress import report
 from orchestration.lib.records import InputError
+from orchestration.settings import salt
 
 INGEST_RETRY = dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL)
 
@@ -46,6 +49,13 @@ def ingest_files(
                 settle_seconds=config.rules["settle_seconds"],
             )
         )
+        # personal data masked before anything downstream reads the rows (docs/security.md)
+        masked = mask_pending(
+            con, rules_from_config(config.privacy), tuple(t for t in (table, "rejects") if t in MASKED_COLUMNS),
+            salt=salt()[0],
+        )
+        if masked:
+            report(context, f"ingest {source}: {masked} row(s) masked for personal data")
     except InputError as error:
         # a profile that cannot apply at all is not transient: say what to fix, do not retry
         # (a file's own fault is an audit row rejected_file, not an exception: the other files load)

@@ -15,11 +15,13 @@ select
     trim(response_id) as response_id,
     responded_at,
     {{ blank_to_null('customer_ref') }} as customer_ref,
+    customer_key,  -- salted at load (orchestration/lib/masking.py): the salt never reaches dbt
     {{ blank_to_null('ticket_ref') }} as ticket_ref,
     cast(nps as double) as nps,
     cast(csat as double) as csat,
     cast(ces as double) as ces,
     comment,
+    comment_masked,
     finished,
     _file as loaded_from_file,
     _loaded_at as loaded_at

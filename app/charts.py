@@ -13,7 +13,18 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from app.i18n import date_pattern, fmt_num, fmt_signed, plotly_separators, t
-from app.palette import GOOD, INK, OTHER, SLATE, UNCLASSIFIED, UNWANTED, VALUE, WARN, reason_color
+from app.palette import (
+    GOOD,
+    INK,
+    OTHER,
+    SLATE,
+    UNCLASSIFIED,
+    UNWANTED,
+    VALUE,
+    WARN,
+    reason_color,
+    text_color_on,
+)
 
 # Leverage is where value contacts are: blue like them; the three unwanted moves are shades of alarm.
 QUADRANT_COLORS = {"eliminate": UNWANTED, "automate": WARN, "simplify": "#6D597A", "leverage": VALUE}
@@ -257,9 +268,12 @@ def value_irritant_matrix(matrix: pd.DataFrame, lang: str) -> go.Figure:
             + "<br>%{customdata}<extra></extra>",
             tiling={"pad": 3},
             pathbar={"visible": False},
-            textfont={"size": 14},
+            # each label in the colour that contrasts with its own tile (white on amber does not read)
+            textfont={"size": 14, "color": [text_color_on(c) for c in colors]},
         )
     )
+    # a tile too small for a 12 px label shows none (its figures are on hover and in the table below)
+    fig.update_layout(uniformtext={"minsize": 12, "mode": "hide"})
     return _layout(fig, t("matrix_title", lang), lang, height=440, legend=False)
 
 

@@ -110,6 +110,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "unclassified_contacts": ("Unclassified contacts", "Contacts non classés"),
     "unwanted_share": ("Unwanted share", "Part évitable"),
     "unwanted_cost": ("Cost of unwanted contacts", "Coût des contacts évitables"),
+    # the tile's label: one of five tiles side by side, so short enough not to be cut (the help says the rest)
+    "unwanted_cost_tile": ("Unwanted cost", "Coût évitable"),
     "repeat_rate": ("Repeat rate", "Taux de recontact"),
     "csat": ("CSAT", "CSAT"),
     "nps": ("NPS", "NPS"),
@@ -133,6 +135,16 @@ TEXTS: dict[str, tuple[str, str]] = {
             "Contacts évitables ÷ contacts classés. Un contact est évitable si son motif est un irritant, s'il s'agit "
             "d'un recontact ou s'il est lié à un incident. Les contacts qu'aucune règle n'a classés sont exclus des "
             "deux côtés (ni voulus ni évitables) : voir la part non classée."
+        ),
+    ),
+    "unwanted_inbound_help": (
+        (
+            "Unwanted inbound contacts ÷ all inbound contacts of the department, unclassified ones included (this "
+            "warehouse does not publish the share over classified contacts the Overview shows)."
+        ),
+        (
+            "Contacts entrants évitables ÷ tous les contacts entrants du service, non classés compris (cet entrepôt "
+            "ne publie pas la part sur les contacts classés que montre la vue d'ensemble)."
         ),
     ),
     "unclassified_share": ("Unclassified share", "Part non classée"),

@@ -26,28 +26,26 @@ ranking["measure"] = ranking["department_id"].map(ctx.labels.volume_measure)
 ranked = ranking[ranking["unwanted_per_1000"].notna()]
 unranked = ranking[ranking["unwanted_per_1000"].isna()]
 
-left, right = st.columns(2, gap="large")
-with left:
-    if ranked.empty:
-        ui.empty(ctx.t("no_volume_note", names=", ".join(unranked["department"])))
-    else:
-        ui.show_chart(charts.department_ranking(ranked, ctx.lang))
-with right:
-    ui.table(
-        ranking,
-        ctx.lang,
-        {
-            "department": ("department", "text"),
-            "unwanted_per_1000": ("unwanted_per_1000", "float1"),
-            "unwanted": ("unwanted_contacts", "int"),
-            "volume": ("volume", "int"),
-            "measure": ("volume_measure", "text"),
-            "contacts_per_1000": ("contacts_per_1000", "float1"),
-        },
-        key="dept_ranking",
-    )
-    if not unranked.empty and not ranked.empty:
-        st.caption(ctx.t("no_volume_note", names=", ".join(unranked["department"])))
+# The chart, then the table under it at the page's full width: beside the chart its six columns were cut.
+if ranked.empty:
+    ui.empty(ctx.t("no_volume_note", names=", ".join(unranked["department"])))
+else:
+    ui.show_chart(charts.department_ranking(ranked, ctx.lang))
+ui.table(
+    ranking,
+    ctx.lang,
+    {
+        "department": ("department", "text"),
+        "unwanted_per_1000": ("unwanted_per_1000", "float1"),
+        "unwanted": ("unwanted_contacts", "int"),
+        "volume": ("volume", "int"),
+        "measure": ("volume_measure", "text"),
+        "contacts_per_1000": ("contacts_per_1000", "float1"),
+    },
+    key="dept_ranking",
+)
+if not unranked.empty and not ranked.empty:
+    st.caption(ctx.t("no_volume_note", names=", ".join(unranked["department"])))
 
 st.divider()
 st.subheader(ctx.t("scorecard_title"))
@@ -119,6 +117,7 @@ ui.kpi(
     ctx.pct(latest["unwanted_share"]),
     fmt_change_points(latest["unwanted_share"], previous["unwanted_share"], ctx.lang),
     delta_color="inverse",
+    help=ctx.t("unwanted_help" if mtd.partial or data.scorecard_share_is_classified() else "unwanted_inbound_help"),
     trend=_trend("unwanted_share", 100),
 )
 ui.kpi(

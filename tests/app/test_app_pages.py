@@ -7,6 +7,7 @@ not through the app's own helpers, so a wrong query or a wrong format both fail.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -313,6 +314,35 @@ def test_department_scorecard_of_a_whole_month(open_app, warehouse: Path) -> Non
     assert any("2026-10, compared with the month before" in c.value for c in at.caption)
     # September's data starts on the 12th: a whole October is not compared with 19 days of September.
     assert not metric(at, "Contacts").delta
+
+
+def test_department_unwanted_share_is_over_classified_contacts(open_app, warehouse: Path, tmp_path: Path) -> None:
+    """The scorecard's unwanted share is the Overview's: over classified contacts. Unclassified contacts can be
+    attributed to a department (linked to its incident); the contract's unwanted_share counts them as wanted."""
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        # 40 of LOGI's November contacts and its October share made unclassified / different on purpose
+        con.execute(
+            "update marts.fct_contacts set reason_code = null where contact_id in (select contact_id "
+            "from marts.fct_contacts where department_id = 'LOGI' and direction = 'inbound' and not is_suspect "
+            "and contact_date between date '2026-11-01' and date '2026-11-20' order by contact_id limit 40)"
+        )
+        con.execute(
+            "update marts.department_scorecard set unwanted_share = 0.75, unwanted_share_classified = 0.25 "
+            "where department_id = 'LOGI' and month = date '2026-10-01'"
+        )
+    at = open_app("departments", path=copy, department="LOGI", **{"from": "2026-10-01", "to": "2026-10-31"})
+    assert metric(at, "Unwanted share").value == "25.0%"
+    assert "classified" in metric(at, "Unwanted share").help
+    at = open_app("departments", path=copy, department="LOGI")
+    classified, unwanted = query(
+        copy,
+        "select count(*), count(*) filter (where is_unwanted) from marts.fct_contacts where department_id = 'LOGI' "
+        "and direction = 'inbound' and not is_suspect and reason_code is not null "
+        "and contact_date between date '2026-11-01' and date '2026-11-20'",
+    )[0]
+    assert metric(at, "Unwanted share").value == f"{unwanted / classified * 100:.1f}%"
 
 
 def test_incidents_excess_and_unregistered_spike(open_app, warehouse: Path) -> None:

@@ -433,7 +433,8 @@ def incident_timeline(
     _date_axis(fig, lang, title=t("day", lang))
     fig.update_yaxes(title=t("contacts", lang) + " / " + t("day", lang).lower(), rangemode="tozero")
     fig.update_layout(hovermode="x unified")
-    return _layout(fig, t("timeline_title", lang), lang, height=460)
+    # the legend in a column on the right: above the plot, several reasons wrapped onto the title
+    return _layout(fig, t("timeline_title", lang), lang, height=460, legend="right")
 
 
 def action_forest(effects: pd.DataFrame, lang: str) -> go.Figure:

@@ -408,6 +408,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Incidents enregistrés et pics non enregistrés, avec les contacts supplémentaires qu'ils ont causés.",
     ),
     "no_incident": ("No incident in this period.", "Aucun incident sur cette période."),
+    "latest_incident_shown": (
+        "The most recent incident is shown instead, with its timeline from {start} to {end}.",
+        "Le plus récent est montré à la place, avec sa frise du {start} au {end}.",
+    ),
+    "timeline_default": (
+        "By default: the incidents' reasons and the reasons of the highest spikes, at most {n} lines; pick others "
+        "above.",
+        "Par défaut : les motifs des incidents et ceux des plus forts pics, {n} courbes au plus ; choisissez-en "
+        "d'autres ci-dessus.",
+    ),
     "incidents_count": ("Incidents", "Incidents"),
     "excess_contacts": ("Excess contacts", "Contacts en excès"),
     "excess_cost": ("Excess cost", "Coût de l'excès"),

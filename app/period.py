@@ -78,3 +78,9 @@ def prorated_targets(
         covered = month_to_date(month, month_end(month), data_first, data_last)
         out.append(covered.prorate(target) if covered.days > 0 else None)
     return out
+
+
+def around(first: dt.date, last: dt.date, lo: dt.date, hi: dt.date, days: int = 14) -> tuple[dt.date, dt.date]:
+    """The days [first, last] with ``days`` on each side (the usual level before, the return after), within the
+    published days [lo, hi]."""
+    return max(lo, first - dt.timedelta(days=days)), min(hi, last + dt.timedelta(days=days))

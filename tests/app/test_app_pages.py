@@ -7,6 +7,7 @@ not through the app's own helpers, so a wrong query or a wrong format both fail.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
@@ -364,9 +365,25 @@ def test_incidents_excess_and_unregistered_spike(open_app, warehouse: Path) -> N
     assert any(f"**{en(told)}**" in m.value and f"**{en(not_told)}**" in m.value for m in at.markdown)
 
 
-def test_incidents_outside_the_period_are_not_shown(open_app) -> None:
+def test_incidents_outside_the_period_are_not_shown(open_app, warehouse: Path) -> None:
     at = open_app("incidents", **{"from": "2026-09-12", "to": "2026-09-30"})
     assert any("No incident in this period" in i.value for i in at.info)
+    # ... and the page is not empty: the most recent incident (INC-2, 4-5 November) is shown instead, with its
+    # timeline from 14 days before to 14 days after it, its reason first and at most 5 lines.
+    assert any("most recent incident is shown instead" in i.value and "2026-10-21 to 2026-11-19" in i.value
+               for i in at.info)  # fmt: skip
+    assert metric(at, "Incidents").value == "1"
+    assert frame_with(at, "Excess contacts")["Incident"].tolist() == ["INC-2 · Card processor outage"]
+    spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                if "Daily contacts per reason" in json.loads(c.proto.spec)["layout"]["title"]["text"])  # fmt: skip
+    lines = [tr["name"] for tr in spec["data"] if tr.get("mode") == "lines"]
+    spike_reasons = {r for (r,) in query(
+        warehouse, "select reason_code from marts.incident_candidates "
+        "where contact_date between date '2026-10-21' and date '2026-11-19'")}  # fmt: skip
+    assert "Payment failed" in lines and 1 < len(lines) <= 5, lines
+    assert len(lines) == min(5, len(spike_reasons | {"payment_failed"}))
+    # the legend sits beside the plot, never over the title
+    assert spec["layout"]["legend"]["orientation"] == "v" and spec["layout"]["legend"]["x"] > 1
 
 
 def test_actions_verdicts_and_contacts_avoided(open_app, warehouse: Path) -> None:

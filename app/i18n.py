@@ -413,10 +413,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Le plus récent est montré à la place, avec sa frise du {start} au {end}.",
     ),
     "timeline_default": (
-        "By default: the incidents' reasons and the reasons of the highest spikes, at most {n} lines; pick others "
-        "above.",
-        "Par défaut : les motifs des incidents et ceux des plus forts pics, {n} courbes au plus ; choisissez-en "
-        "d'autres ci-dessus.",
+        "By default: the incidents' reasons and the highest spikes' reasons, at most {n} lines; pick others above.",
+        "Par défaut : les motifs des incidents et des plus forts pics, {n} courbes au plus ; d'autres ci-dessus.",
     ),
     "incidents_count": ("Incidents", "Incidents"),
     "excess_contacts": ("Excess contacts", "Contacts en excès"),

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from app.i18n import date_pattern, fmt_num, fmt_signed, plotly_separators, t
+from app.i18n import date_pattern, fmt_date, fmt_num, fmt_signed, plotly_separators, t
 from app.palette import (
     GOOD,
     INK,
@@ -504,16 +504,34 @@ def action_before_after(effects: pd.DataFrame, lang: str) -> go.Figure:
 
 
 def action_series(weekly: pd.DataFrame, implemented_on: dt.date, reason: str, lang: str) -> go.Figure:
-    before = weekly[weekly["week_start"] < pd.Timestamp(implemented_on)]
-    after = weekly[weekly["week_start"] >= pd.Timestamp(implemented_on)]
+    """Weekly contacts (``week_start``, ``contacts``, ``days``: days of the week covered, 7 for a whole week)
+    before and after the action; a partial week is hatched and named so, its lower bar is not a drop."""
+    weekly = weekly.assign(days=weekly["days"] if "days" in weekly else 7)
     fig = go.Figure()
-    fig.add_bar(x=before["week_start"], y=before["contacts"], name=t("before", lang), marker_color=OTHER)
-    fig.add_bar(x=after["week_start"], y=after["contacts"], name=t("after", lang), marker_color=SLATE)
+    for name, color, part in (
+        (t("before", lang), OTHER, weekly[weekly["week_start"] < pd.Timestamp(implemented_on)]),
+        (t("after", lang), SLATE, weekly[weekly["week_start"] >= pd.Timestamp(implemented_on)]),
+    ):
+        partial = part["days"] < 7
+        fig.add_bar(
+            x=part["week_start"],
+            y=part["contacts"],
+            name=name,
+            marker={"color": color, "pattern": {"shape": ["/" if p else "" for p in partial]}},
+            customdata=[t("partial_week", lang, days=int(d)) if p else "" for d, p in zip(part["days"], partial)],
+            hovertemplate="%{x}<br>%{y:,d} " + t("contacts", lang).lower() + " %{customdata}<extra></extra>",
+        )
+    if (weekly["days"] < 7).any():
+        # a legend entry for the hatch, so the reader knows what it means without hovering
+        fig.add_bar(
+            x=[None], y=[None], name=t("partial_week_legend", lang),
+            marker={"color": "white", "line": {"color": INK, "width": 1}, "pattern": {"shape": "/", "fgcolor": INK}},
+        )  # fmt: skip
     fig.add_vline(
         x=pd.Timestamp(implemented_on).timestamp() * 1000,
         line_dash="dash",
         line_color=INK,
-        annotation_text=t("implemented_on", lang),
+        annotation_text=f"{t('implemented_on', lang)} {fmt_date(implemented_on, lang)}",
         annotation_position="top",
     )
     _date_axis(fig, lang, title=t("week", lang))

@@ -504,6 +504,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Contacts hebdomadaires de {reason} autour de l'action",
     ),
     "implemented_on": ("Implemented on", "Mise en œuvre le"),
+    "action_detail": (
+        "Implemented on {date} · {department} · {reason} · rate: {unit}",
+        "Mise en œuvre le {date} · {department} · {reason} · taux : {unit}",
+    ),
+    "partial_week": ("(partial week: {days} of 7 days)", "(semaine partielle : {days} jours sur 7)"),
+    "partial_week_legend": ("Partial week (hatched)", "Semaine partielle (hachurée)"),
     "description": ("Description", "Description"),
     # closed loop
     "loop_caption": (

@@ -534,3 +534,23 @@ def test_a_new_publish_shows_at_once(open_app, tmp_path: Path) -> None:
     at.run()
     expected = en(contact_totals(path, START, END)[0])
     assert metric(at, "Contacts").value == expected != first
+
+
+def test_action_detail_description_french_date_unit_and_partial_weeks(open_app) -> None:
+    """A-1 (5 October 2026, 8 weeks either side: 10 August → 30 November) on data of 12 September → 20 November
+    (the fixture names no volume measure, so the generic unit):
+    the week of 7 September has 2 days in the data, the week of 16 November 5; both are hatched, no other."""
+    at = open_app("actions", lang="fr")
+    assert any(m.value == "**Clearer invoice layout**" for m in at.markdown)
+    assert any(c.value.startswith("Mise en œuvre le 05/10/2026") and "taux : Contacts par unité de volume" in c.value
+               for c in at.caption), [c.value for c in at.caption]  # fmt: skip
+    spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                if json.loads(c.proto.spec)["layout"]["title"]["text"].startswith("Contacts hebdomadaires"))  # fmt: skip
+    hatched = {
+        week[:10]
+        for trace in spec["data"] if trace.get("x") and trace["x"][0] is not None
+        for week, shape in zip(trace["x"], trace["marker"]["pattern"]["shape"], strict=True) if shape
+    }  # fmt: skip
+    assert hatched == {"2026-09-07", "2026-11-16"}
+    assert any(tr["name"] == "Semaine partielle (hachurée)" for tr in spec["data"])
+    assert "05/10/2026" in spec["layout"]["annotations"][0]["text"]

@@ -49,3 +49,15 @@ def test_chart_targets_are_pro_rated_to_the_days_the_data_covers() -> None:
         31,
         None,
     ]
+
+
+def test_week_days_covered_counts_the_days_inside_the_window():
+    import datetime as dt
+
+    from app import period
+
+    lo, hi = dt.date(2026, 9, 12), dt.date(2026, 11, 20)  # a Saturday, a Friday
+    assert period.week_days_covered(dt.date(2026, 9, 7), lo, hi) == 2  # Sat 12 + Sun 13
+    assert period.week_days_covered(dt.date(2026, 9, 14), lo, hi) == 7
+    assert period.week_days_covered(dt.date(2026, 11, 16), lo, hi) == 5  # Mon 16 .. Fri 20
+    assert period.week_days_covered(dt.date(2026, 11, 23), lo, hi) == 0

@@ -506,7 +506,7 @@ def action_before_after(effects: pd.DataFrame, lang: str) -> go.Figure:
 def action_series(weekly: pd.DataFrame, implemented_on: dt.date, reason: str, lang: str) -> go.Figure:
     """Weekly contacts (``week_start``, ``contacts``, ``days``: days of the week covered, 7 for a whole week)
     before and after the action; a partial week is hatched and named so, its lower bar is not a drop."""
-    weekly = weekly.assign(days=weekly["days"] if "days" in weekly else 7)
+    weekly = weekly.assign(days=weekly.get("days", 7))
     fig = go.Figure()
     for name, color, part in (
         (t("before", lang), OTHER, weekly[weekly["week_start"] < pd.Timestamp(implemented_on)]),

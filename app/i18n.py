@@ -508,6 +508,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Implemented on {date} · {department} · {reason} · rate: {unit}",
         "Mise en œuvre le {date} · {department} · {reason} · taux : {unit}",
     ),
+    "open_contacts": ("contacts →", "contacts →"),
+    "contacts_link": ("Contacts behind it", "Contacts concernés"),
     "partial_week": ("(partial week: {days} of 7 days)", "(semaine partielle : {days} jours sur 7)"),
     "partial_week_legend": ("Partial week (hatched)", "Semaine partielle (hachurée)"),
     "description": ("Description", "Description"),

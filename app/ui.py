@@ -232,7 +232,15 @@ def table(
     formats = {renamed[c]: formatters[columns[c][1]] for c in shown.columns if columns[c][1] in formatters}
     shown = shown.rename(columns=renamed)
     styler = shown.style.format(formats, na_rep="")
-    st.dataframe(styler, hide_index=True, width="stretch", height=height, key=key, placeholder="–")
+    # "link": a URL (app.links) shown as a short "contacts" link that opens the explorer filtered on the row
+    config = {
+        renamed[c]: st.column_config.LinkColumn(renamed[c], display_text=t("open_contacts", lang), width="small")
+        for c in shown.columns.map({v: k for k, v in renamed.items()})
+        if columns[c][1] == "link"
+    }
+    st.dataframe(
+        styler, hide_index=True, width="stretch", height=height, key=key, placeholder="–", column_config=config
+    )
 
 
 def show_chart(fig: Any, key: str | None = None) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import urllib.parse
 from pathlib import Path
 
 import duckdb
@@ -129,7 +130,7 @@ def test_overview_kpis_match_the_warehouse(open_app, warehouse: Path) -> None:
     unclassified, unclassified_before = 1 - classified / contacts, 1 - classified_before / before[0]
     assert metric(at, "Unclassified share").value == f"{unclassified * 100:.1f}%"
     assert metric(at, "Unclassified share").delta == f"{(unclassified - unclassified_before) * 100:+.1f} pts"
-    assert metric(at, "Cost of unwanted contacts").value == f"€{en(cost)}"
+    assert metric(at, "Unwanted cost").value == f"€{en(cost)}"
     assert metric(at, "Repeat rate").value == f"{repeats / contacts * 100:.1f}%"
 
     csat, nps, ces, responses = query(
@@ -185,7 +186,7 @@ def test_overview_in_french(open_app, warehouse: Path) -> None:
     )[0]
     assert metric(at, "Part évitable").value == f"{fr(unwanted_classified / classified * 100, 1)} %"
     assert metric(at, "Part non classée").value == f"{fr((1 - classified / contacts) * 100, 1)} %"
-    assert metric(at, "Coût des contacts évitables").value == f"{fr(cost)} €"
+    assert metric(at, "Coût évitable").value == f"{fr(cost)} €"
     assert at.date_input(key="w_start").value == (START, END)
 
 
@@ -554,3 +555,27 @@ def test_action_detail_description_french_date_unit_and_partial_weeks(open_app) 
     assert hatched == {"2026-09-07", "2026-11-16"}
     assert any(tr["name"] == "Semaine partielle (hachurée)" for tr in spec["data"])
     assert "05/10/2026" in spec["layout"]["annotations"][0]["text"]
+
+
+def test_drill_down_department_to_reasons_to_contacts_by_url(open_app, warehouse: Path) -> None:
+    """Two clicks from a department's number to its contacts: the ranking links to the explorer filtered on the
+    department, the department's reasons link to it filtered on the department and the reason, over the selected
+    days; the link is a plain URL (shareable) and the explorer it opens counts what the warehouse says."""
+    period = {"from": "2026-10-01", "to": "2026-10-31"}
+    at = open_app("departments", lang="fr", department="LOGI", **period)
+    ranking = frame_with(at, "Évitables pour 1 000")
+    link = ranking.set_index("Département").at["Logistics", "Contacts concernés"]
+    assert link == "explorer?from=2026-10-01&to=2026-10-31&lang=fr&department=LOGI"
+    reasons = frame_with(at, "Part de tous les évitables").set_index("Motif")["Contacts concernés"]
+    link = reasons["Livraison en retard"]
+    query_string = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)
+    assert query_string == {"from": ["2026-10-01"], "to": ["2026-10-31"], "lang": ["fr"],
+                            "department": ["LOGI"], "reason": ["late_delivery"]}  # fmt: skip
+    at = open_app(urllib.parse.urlsplit(link).path, **{k: v[0] for k, v in query_string.items()})
+    expected = one(
+        warehouse,
+        f"""select count(*) from marts.fct_contacts where contact_date between '2026-10-01' and '2026-10-31'
+            and {INBOUND} and department_id = 'LOGI' and reason_code = 'late_delivery' and not is_suspect""",
+    )
+    assert metric(at, "Contacts trouvés").value == fr(expected)
+    assert set(frame_with(at, "Motif")["Motif"]) == {"Livraison en retard"}

@@ -11,12 +11,15 @@ Rules kept here so pages never need to think about them:
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
 import functools
+import io
 import os
+import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import duckdb
 import pandas as pd
@@ -1085,6 +1088,38 @@ def explore_contacts(
         """,
         [*_explorer_params(flt, incident, repeat, suspect), int(limit)],
     )
+
+
+def explore_csv(flt: ContactFilter, incident: str, repeat: str, suspect: str, batch_rows: int = 10_000) -> BinaryIO:
+    """Every contact matching the explorer's filters as CSV (UTF-8, header, newest first), not only the rows the
+    page shows: read from DuckDB batch by batch into a temporary file (spilled to disk past 16 MB), so a large
+    export never sits in memory as a data frame. Not cached: it is built when the leader clicks Download."""
+    stamp = warehouse_stamp()
+    if stamp is None:
+        raise WarehouseMissing(str(warehouse_path()))
+    columns = EXPLORER_COLUMNS + contact_text_columns()
+    selected = ", ".join(f"c.{name}" for name in columns)  # whitelisted identifiers only
+    out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    writer = csv.writer(text)
+    con = duckdb.connect(stamp[0], read_only=True)
+    try:
+        cursor = con.execute(
+            f"""select {selected} from marts.fct_contacts c where {EXPLORER_WHERE}
+            order by c.started_at desc, c.contact_id""",
+            [_bindable(p) for p in _explorer_params(flt, incident, repeat, suspect)],
+        )
+        writer.writerow(columns)
+        while rows := cursor.fetchmany(batch_rows):
+            writer.writerows(rows)
+    except duckdb.Error as exc:
+        raise WarehouseError(str(exc).splitlines()[0]) from exc
+    finally:
+        con.close()
+    text.flush()
+    text.detach()
+    out.seek(0)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------------

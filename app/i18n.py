@@ -582,6 +582,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Affichage des {shown} premiers contacts sur {total} (les plus récents d'abord). Affinez les filtres pour voir la suite.",
     ),
     "download_csv": ("Download CSV", "Télécharger le CSV"),
+    "download_all": (
+        "The download holds every matching contact ({total}), not only the rows shown.",
+        "Le téléchargement contient tous les contacts trouvés ({total}), pas seulement les lignes affichées.",
+    ),
     "repeat": ("Repeat", "Recontact"),
     "unwanted": ("Unwanted", "Évitable"),
     "suspect": ("Suspect", "Suspect"),

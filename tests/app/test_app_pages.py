@@ -454,6 +454,30 @@ def test_explorer_caps_its_rows(open_app, monkeypatch: pytest.MonkeyPatch) -> No
     assert any("Showing the first 25" in w.value for w in at.warning)
 
 
+def test_explorer_download_holds_every_matching_row(open_app, warehouse: Path, monkeypatch) -> None:
+    """The page shows at most EXPLORER_MAX_ROWS; the CSV it offers is every matching contact, read in batches."""
+    import csv
+    import io
+
+    from app import data
+
+    monkeypatch.setattr(data, "EXPLORER_MAX_ROWS", 25)
+    at = open_app("explorer", reason="late_delivery")
+    expected = one(
+        warehouse,
+        f"""select count(*) from marts.fct_contacts where contact_date between ? and ? and {INBOUND}
+            and reason_code = 'late_delivery' and not is_suspect""",
+        [START, END],
+    )
+    assert expected > 25
+    assert any(f"every matching contact ({en(expected)})" in c.value for c in at.caption)
+    flt = data.ContactFilter(start=START, end=END, reasons=("late_delivery",))
+    rows = list(csv.reader(io.TextIOWrapper(data.explore_csv(flt, "any", "any", "no", batch_rows=7), "utf-8")))
+    assert "contact_id" in rows[0]
+    assert len(rows) - 1 == expected
+    assert len({r[rows[0].index("contact_id")] for r in rows[1:]}) == expected  # no row twice across batches
+
+
 def test_data_health(open_app, warehouse: Path) -> None:
     at = open_app("data_health")
     assert metric(at, "Rows rejected").value == en(

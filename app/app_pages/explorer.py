@@ -75,7 +75,7 @@ columns = {
     "text_excerpt": ("text", "text"),
     "text": ("text", "text"),
 }
-ui.table(shown, ctx.lang, columns, height=520, key="explorer_table")
+ui.table(shown, ctx.lang, columns, height=520, key="explorer_table", width_budget=None)  # scrolls sideways
 # The download is every matching contact (built on click, streamed from the warehouse), not the rows shown.
 st.caption(ctx.t("download_all", total=ctx.num(total)))
 st.download_button(

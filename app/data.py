@@ -1099,7 +1099,7 @@ def explore_csv(flt: ContactFilter, incident: str, repeat: str, suspect: str, ba
         raise WarehouseMissing(str(warehouse_path()))
     columns = EXPLORER_COLUMNS + contact_text_columns()
     selected = ", ".join(f"c.{name}" for name in columns)  # whitelisted identifiers only
-    out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
+    out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - returned open, Streamlit reads it
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
     writer = csv.writer(text)
     con = duckdb.connect(stamp[0], read_only=True)

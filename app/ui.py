@@ -216,7 +216,7 @@ def _formatters(lang: str) -> dict[str, Formatter]:
 
 # The width of the page's main column at a 1,400 px window (sidebar open), less the table's borders.
 TABLE_WIDTH_PX = 940
-_CHAR_PX, _PAD_PX, _MIN_TEXT_PX = 7.5, 26, 90
+_CHAR_PX, _PAD_PX, _MIN_TEXT_PX, _MAX_HEADER_PX = 7.5, 26, 90, 110
 
 
 def column_widths(kinds: dict[str, str], texts: dict[str, list[str]], budget: int | None) -> dict[str, int]:
@@ -224,14 +224,21 @@ def column_widths(kinds: dict[str, str], texts: dict[str, list[str]], budget: in
     need; the text columns share what is left of ``budget`` (never less than 90 px each), each at most what
     its own content needs."""
 
+    def px(chars: int) -> int:
+        return int(chars * _CHAR_PX + _PAD_PX)
+
     def natural(label: str) -> int:
-        longest = max([len(label), *(len(v) for v in texts.get(label, []))])
-        return int(longest * _CHAR_PX + _PAD_PX)
+        return px(max([len(label), *(len(v) for v in texts.get(label, []))]))
 
     widths = {label: natural(label) for label in kinds}
     if budget is None or sum(widths.values()) <= budget:
         return widths
     text = [label for label, kind in kinds.items() if kind == "text"]
+    # too wide: a number column keeps its values whole, its header may shorten (the full name is on hover)
+    for label in kinds:
+        if label not in text:
+            values = px(max([0, *(len(v) for v in texts.get(label, []))]))
+            widths[label] = max(values, min(widths[label], _MAX_HEADER_PX))
     fixed = sum(w for label, w in widths.items() if label not in text)
     left = max(budget - fixed, _MIN_TEXT_PX * len(text))
     # share the rest: the narrow text columns keep their width, the wide ones split what remains
@@ -239,6 +246,9 @@ def column_widths(kinds: dict[str, str], texts: dict[str, list[str]], budget: in
     for i, label in enumerate(ordered):
         widths[label] = min(widths[label], max(_MIN_TEXT_PX, left // (len(ordered) - i)))
         left -= widths[label]
+    total = sum(widths.values())
+    if total > budget:  # many columns: every one a little narrower rather than the last ones off the page
+        widths = {label: int(w * budget / total) for label, w in widths.items()}
     return widths
 
 

@@ -74,3 +74,12 @@ def test_column_widths_fit_the_budget_numbers_whole():
     assert widths["Reason"] == int(len("Late delivery") * 7.5 + 26)  # a short text keeps its width
     assert widths["Description"] == 500 - widths["Contacts"] - widths["Cost"] - widths["Reason"]
     assert column_widths(kinds, texts, None)["Description"] == int(200 * 7.5 + 26)  # no budget: natural
+
+
+def test_column_widths_of_a_table_with_many_columns_still_fit():
+    from app.ui import column_widths
+
+    kinds = {f"Text column {i}": "text" for i in range(5)} | {f"A long number header {i}": "int" for i in range(6)}
+    texts = {label: ["x" * 40] if kind == "text" else ["123,456"] for label, kind in kinds.items()}
+    widths = column_widths(kinds, texts, 940)
+    assert sum(widths.values()) <= 940 and min(widths.values()) >= 70

@@ -487,8 +487,9 @@ def test_the_readme_docs_command_works_as_written(build, tmp_path):
     state database in data/warehouse/) and without WHYCALL_BUILD_DB: it failed with "Cannot open file
     target/whycall_dev.duckdb" (the profile's default pointed at a folder that does not exist)."""
     readme = (DBT_DIR.parent / "README.md").read_text()
-    line = next(re.findall(r"`(uv run dbt docs generate[^`]*)`", readme)[:1], None)
-    assert line, "README has no `uv run dbt docs generate ...` command"
+    found = re.findall(r"`(uv run dbt docs generate[^`]*)`", readme)
+    assert found, "README has no `uv run dbt docs generate ...` command"
+    line = found[0]
     root = tmp_path / "clone"
     (root / "data" / "warehouse").mkdir(parents=True)
     (root / "dbt_project").symlink_to(DBT_DIR)

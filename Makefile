@@ -35,8 +35,11 @@ lint: install
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 
+# the instance `whycall run` records into (orchestration.settings: beside the warehouse), so its runs show here
+DAGSTER_HOME ?= $(CURDIR)/data/warehouse/dagster_home
 dagster: install
-	$(UV) run dagster dev -m orchestration.definitions
+	@mkdir -p $(DAGSTER_HOME)
+	DAGSTER_HOME=$(DAGSTER_HOME) $(UV) run dagster dev -m orchestration.definitions
 
 clean:
 	rm -rf .venv dbt_project/target dbt_project/logs data test-artifacts

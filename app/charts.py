@@ -12,8 +12,19 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from app.i18n import date_pattern, fmt_num, fmt_signed, plotly_separators, t
-from app.palette import GOOD, INK, OTHER, SLATE, UNCLASSIFIED, UNWANTED, VALUE, WARN, reason_color
+from app.i18n import date_pattern, fmt_date, fmt_num, fmt_signed, plotly_separators, t
+from app.palette import (
+    GOOD,
+    INK,
+    OTHER,
+    SLATE,
+    UNCLASSIFIED,
+    UNWANTED,
+    VALUE,
+    WARN,
+    reason_color,
+    text_color_on,
+)
 
 # Leverage is where value contacts are: blue like them; the three unwanted moves are shades of alarm.
 QUADRANT_COLORS = {"eliminate": UNWANTED, "automate": WARN, "simplify": "#6D597A", "leverage": VALUE}
@@ -257,9 +268,12 @@ def value_irritant_matrix(matrix: pd.DataFrame, lang: str) -> go.Figure:
             + "<br>%{customdata}<extra></extra>",
             tiling={"pad": 3},
             pathbar={"visible": False},
-            textfont={"size": 14},
+            # each label in the colour that contrasts with its own tile (white on amber does not read)
+            textfont={"size": 14, "color": [text_color_on(c) for c in colors]},
         )
     )
+    # a tile too small for a 12 px label shows none (its figures are on hover and in the table below)
+    fig.update_layout(uniformtext={"minsize": 12, "mode": "hide"})
     return _layout(fig, t("matrix_title", lang), lang, height=440, legend=False)
 
 
@@ -419,7 +433,8 @@ def incident_timeline(
     _date_axis(fig, lang, title=t("day", lang))
     fig.update_yaxes(title=t("contacts", lang) + " / " + t("day", lang).lower(), rangemode="tozero")
     fig.update_layout(hovermode="x unified")
-    return _layout(fig, t("timeline_title", lang), lang, height=460)
+    # the legend in a column on the right: above the plot, several reasons wrapped onto the title
+    return _layout(fig, t("timeline_title", lang), lang, height=460, legend="right")
 
 
 def action_forest(effects: pd.DataFrame, lang: str) -> go.Figure:
@@ -489,16 +504,34 @@ def action_before_after(effects: pd.DataFrame, lang: str) -> go.Figure:
 
 
 def action_series(weekly: pd.DataFrame, implemented_on: dt.date, reason: str, lang: str) -> go.Figure:
-    before = weekly[weekly["week_start"] < pd.Timestamp(implemented_on)]
-    after = weekly[weekly["week_start"] >= pd.Timestamp(implemented_on)]
+    """Weekly contacts (``week_start``, ``contacts``, ``days``: days of the week covered, 7 for a whole week)
+    before and after the action; a partial week is hatched and named so, its lower bar is not a drop."""
+    weekly = weekly.assign(days=weekly.get("days", 7))
     fig = go.Figure()
-    fig.add_bar(x=before["week_start"], y=before["contacts"], name=t("before", lang), marker_color=OTHER)
-    fig.add_bar(x=after["week_start"], y=after["contacts"], name=t("after", lang), marker_color=SLATE)
+    for name, color, part in (
+        (t("before", lang), OTHER, weekly[weekly["week_start"] < pd.Timestamp(implemented_on)]),
+        (t("after", lang), SLATE, weekly[weekly["week_start"] >= pd.Timestamp(implemented_on)]),
+    ):
+        partial = part["days"] < 7
+        fig.add_bar(
+            x=part["week_start"],
+            y=part["contacts"],
+            name=name,
+            marker={"color": color, "pattern": {"shape": ["/" if p else "" for p in partial]}},
+            customdata=[t("partial_week", lang, days=int(d)) if p else "" for d, p in zip(part["days"], partial)],
+            hovertemplate="%{x}<br>%{y:,d} " + t("contacts", lang).lower() + " %{customdata}<extra></extra>",
+        )
+    if (weekly["days"] < 7).any():
+        # a legend entry for the hatch, so the reader knows what it means without hovering
+        fig.add_bar(
+            x=[None], y=[None], name=t("partial_week_legend", lang),
+            marker={"color": "white", "line": {"color": INK, "width": 1}, "pattern": {"shape": "/", "fgcolor": INK}},
+        )  # fmt: skip
     fig.add_vline(
         x=pd.Timestamp(implemented_on).timestamp() * 1000,
         line_dash="dash",
         line_color=INK,
-        annotation_text=t("implemented_on", lang),
+        annotation_text=f"{t('implemented_on', lang)} {fmt_date(implemented_on, lang)}",
         annotation_position="top",
     )
     _date_axis(fig, lang, title=t("week", lang))

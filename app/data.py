@@ -11,12 +11,15 @@ Rules kept here so pages never need to think about them:
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
 import functools
+import io
 import os
+import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import duckdb
 import pandas as pd
@@ -773,7 +776,8 @@ def department_ranking(flt: ContactFilter) -> pd.DataFrame:
 
 def department_window(department_id: str, start: dt.date, end: dt.date) -> dict[str, Any]:
     """The scorecard figures of one department over the days [start, end] instead of a whole month, as the
-    warehouse defines them (non-suspect contacts; shares over inbound contacts; contacts of its own reasons per
+    warehouse defines them (non-suspect contacts; shares over inbound contacts, the unwanted share over the classified
+    ones as on the Overview; contacts of its own reasons per
     1,000 of its volume over the same days; ratings and alerts of its contacts). For a month still in progress,
     compared with the same days of the previous month."""
     src = contact_source()
@@ -791,6 +795,11 @@ def department_window(department_id: str, start: dt.date, end: dt.date) -> dict[
             select count(*) filter (where c.department_id = ? and c.direction = 'inbound') as contacts,
                    count(*) filter (where c.department_id = ? and c.direction = 'inbound' and c.is_unwanted)
                        as unwanted,
+                   count(*) filter (where c.department_id = ? and c.direction = 'inbound' and {CLASSIFIED})
+                       as classified,
+                   count(*) filter (
+                       where c.department_id = ? and c.direction = 'inbound' and c.is_unwanted and {CLASSIFIED}
+                   ) as unwanted_classified,
                    count(*) filter (where c.department_id = ? and c.is_repeat) as repeats,
                    count(*) filter (where {owner} = ?) as owned
             from marts.fct_contacts c
@@ -806,7 +815,7 @@ def department_window(department_id: str, start: dt.date, end: dt.date) -> dict[
             from marts.alerts a left join marts.survey_responses r using (response_id)
             where {_alert_day()} between ? and ? and not coalesce(r.is_suspect, false) and a.department_id = ?
         )
-        select c.contacts, c.unwanted, c.unwanted * 1.0 / nullif(c.contacts, 0) as unwanted_share,
+        select c.contacts, c.unwanted, c.unwanted_classified * 1.0 / nullif(c.classified, 0) as unwanted_share,
                c.repeats * 1.0 / nullif(c.contacts, 0) as repeat_rate,
                c.owned * 1000.0 / nullif((select volume from volumes where department_id = ?), 0)
                    as contacts_per_1000,
@@ -815,7 +824,7 @@ def department_window(department_id: str, start: dt.date, end: dt.date) -> dict[
         """,
         [
             start, end, start, end,
-            *[department_id] * 4, start, end,
+            *[department_id] * 6, start, end,
             start, end, department_id,
             start, end, department_id,
             department_id,
@@ -832,11 +841,20 @@ def _csat_as_share(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def scorecard_share_is_classified() -> bool:
+    """Whether the warehouse publishes the unwanted share over classified contacts (the share the Overview
+    shows); an older one only has the contract's share over every inbound contact."""
+    return bool(present_columns("department_scorecard", ("unwanted_share_classified",)))
+
+
 def department_scorecard(department_id: str) -> pd.DataFrame:
+    """``unwanted_share`` is over classified contacts when the warehouse has it, as on the Overview (an
+    unclassified contact is neither wanted nor unwanted); see ``scorecard_share_is_classified``."""
+    share = "unwanted_share_classified" if scorecard_share_is_classified() else "unwanted_share"
     return _csat_as_share(
         _query(
-            """
-        select month, contacts, unwanted_contacts, unwanted_share, repeat_rate, contacts_per_1000,
+            f"""
+        select month, contacts, unwanted_contacts, {share} as unwanted_share, repeat_rate, contacts_per_1000,
                csat, nps, ces, alerts, alerts_recontacted, target_alerts_recontacted
         from marts.department_scorecard where department_id = ? order by month
         """,
@@ -1078,6 +1096,38 @@ def explore_contacts(
         """,
         [*_explorer_params(flt, incident, repeat, suspect), int(limit)],
     )
+
+
+def explore_csv(flt: ContactFilter, incident: str, repeat: str, suspect: str, batch_rows: int = 10_000) -> BinaryIO:
+    """Every contact matching the explorer's filters as CSV (UTF-8, header, newest first), not only the rows the
+    page shows: read from DuckDB batch by batch into a temporary file (spilled to disk past 16 MB), so a large
+    export never sits in memory as a data frame. Not cached: it is built when the leader clicks Download."""
+    stamp = warehouse_stamp()
+    if stamp is None:
+        raise WarehouseMissing(str(warehouse_path()))
+    columns = EXPLORER_COLUMNS + contact_text_columns()
+    selected = ", ".join(f"c.{name}" for name in columns)  # whitelisted identifiers only
+    out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - returned open, Streamlit reads it
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    writer = csv.writer(text)
+    con = duckdb.connect(stamp[0], read_only=True)
+    try:
+        cursor = con.execute(
+            f"""select {selected} from marts.fct_contacts c where {EXPLORER_WHERE}
+            order by c.started_at desc, c.contact_id""",
+            [_bindable(p) for p in _explorer_params(flt, incident, repeat, suspect)],
+        )
+        writer.writerow(columns)
+        while rows := cursor.fetchmany(batch_rows):
+            writer.writerows(rows)
+    except duckdb.Error as exc:
+        raise WarehouseError(str(exc).splitlines()[0]) from exc
+    finally:
+        con.close()
+    text.flush()
+    text.detach()
+    out.seek(0)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -116,6 +116,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "unclassified_contacts": ("Unclassified contacts", "Contacts non classés"),
     "unwanted_share": ("Unwanted share", "Part évitable"),
     "unwanted_cost": ("Cost of unwanted contacts", "Coût des contacts évitables"),
+    # the tile's label: one of five tiles side by side, so short enough not to be cut (the help says the rest)
+    "unwanted_cost_tile": ("Unwanted cost", "Coût évitable"),
     "repeat_rate": ("Repeat rate", "Taux de recontact"),
     "csat": ("CSAT", "CSAT"),
     "nps": ("NPS", "NPS"),
@@ -139,6 +141,16 @@ TEXTS: dict[str, tuple[str, str]] = {
             "Contacts évitables ÷ contacts classés. Un contact est évitable si son motif est un irritant, s'il s'agit "
             "d'un recontact ou s'il est lié à un incident. Les contacts qu'aucune règle n'a classés sont exclus des "
             "deux côtés (ni voulus ni évitables) : voir la part non classée."
+        ),
+    ),
+    "unwanted_inbound_help": (
+        (
+            "Unwanted inbound contacts ÷ all inbound contacts of the department, unclassified ones included (this "
+            "warehouse does not publish the share over classified contacts the Overview shows)."
+        ),
+        (
+            "Contacts entrants évitables ÷ tous les contacts entrants du service, non classés compris (cet entrepôt "
+            "ne publie pas la part sur les contacts classés que montre la vue d'ensemble)."
         ),
     ),
     "unclassified_share": ("Unclassified share", "Part non classée"),
@@ -402,6 +414,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Incidents enregistrés et pics non enregistrés, avec les contacts supplémentaires qu'ils ont causés.",
     ),
     "no_incident": ("No incident in this period.", "Aucun incident sur cette période."),
+    "latest_incident_shown": (
+        "The most recent incident is shown instead, with its timeline from {start} to {end}.",
+        "Le plus récent est montré à la place, avec sa frise du {start} au {end}.",
+    ),
+    "timeline_default": (
+        "By default: the incidents' reasons and the highest spikes' reasons, at most {n} lines; pick others above.",
+        "Par défaut : les motifs des incidents et des plus forts pics, {n} courbes au plus ; d'autres ci-dessus.",
+    ),
     "incidents_count": ("Incidents", "Incidents"),
     "excess_contacts": ("Excess contacts", "Contacts en excès"),
     "excess_cost": ("Excess cost", "Coût de l'excès"),
@@ -490,6 +510,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Contacts hebdomadaires de {reason} autour de l'action",
     ),
     "implemented_on": ("Implemented on", "Mise en œuvre le"),
+    "action_detail": (
+        "Implemented on {date} · {department} · {reason} · rate: {unit}",
+        "Mise en œuvre le {date} · {department} · {reason} · taux : {unit}",
+    ),
+    "open_contacts": ("contacts →", "contacts →"),
+    "contacts_link": ("Contacts behind it", "Contacts concernés"),
+    "partial_week": ("(partial week: {days} of 7 days)", "(semaine partielle : {days} jours sur 7)"),
+    "partial_week_legend": ("Partial week (hatched)", "Semaine partielle (hachurée)"),
     "description": ("Description", "Description"),
     # closed loop
     "loop_caption": (
@@ -560,6 +588,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Affichage des {shown} premiers contacts sur {total} (les plus récents d'abord). Affinez les filtres pour voir la suite.",
     ),
     "download_csv": ("Download CSV", "Télécharger le CSV"),
+    "download_all": (
+        "The download holds every matching contact ({total}), not only the rows shown.",
+        "Le téléchargement contient tous les contacts trouvés ({total}), pas seulement les lignes affichées.",
+    ),
     "repeat": ("Repeat", "Recontact"),
     "unwanted": ("Unwanted", "Évitable"),
     "suspect": ("Suspect", "Suspect"),

@@ -12,7 +12,7 @@ import zlib
 from collections.abc import Iterable
 
 UNWANTED = "#C8423B"
-VALUE = "#2F7FB5"
+VALUE = "#2A77AB"  # white labels read on it (WCAG contrast 4.9)
 UNCLASSIFIED = "#9AA5B1"
 OTHER = "#D8DDE3"
 # Meanings that are not kinds of contact: good news / needs attention (verdicts, quadrants, age of an alert).
@@ -40,3 +40,21 @@ def reason_color(code: str, known: dict[str, str]) -> str:
     if code in known:
         return known[code]
     return REASON_COLORS[zlib.crc32(str(code).encode("utf-8")) % len(REASON_COLORS)]
+
+
+def _luminance(hex_color: str) -> float:
+    """WCAG 2 relative luminance of ``#RRGGBB``."""
+    channels = [int(hex_color.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio between two ``#RRGGBB`` colours (1 to 21; 4.5 is enough for body text)."""
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def text_color_on(background: str) -> str:
+    """White or the ink colour, whichever reads better on ``background`` (a label drawn inside a tile)."""
+    return max(("#FFFFFF", INK), key=lambda ink: contrast_ratio(ink, background))

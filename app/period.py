@@ -78,3 +78,16 @@ def prorated_targets(
         covered = month_to_date(month, month_end(month), data_first, data_last)
         out.append(covered.prorate(target) if covered.days > 0 else None)
     return out
+
+
+def around(first: dt.date, last: dt.date, lo: dt.date, hi: dt.date, days: int = 14) -> tuple[dt.date, dt.date]:
+    """The days [first, last] with ``days`` on each side (the usual level before, the return after), within the
+    published days [lo, hi]."""
+    return max(lo, first - dt.timedelta(days=days)), min(hi, last + dt.timedelta(days=days))
+
+
+def week_days_covered(week_start: dt.date, lo: dt.date, hi: dt.date) -> int:
+    """How many of the 7 days from ``week_start`` fall in [lo, hi]: a week cut by the window or by the end of the
+    published data has fewer than 7, and its bar must not read as a drop."""
+    first, last = max(week_start, lo), min(week_start + dt.timedelta(days=6), hi)
+    return max(0, (last - first).days + 1)

@@ -214,6 +214,44 @@ def _formatters(lang: str) -> dict[str, Formatter]:
     }
 
 
+# The width of the page's main column at a 1,400 px window (sidebar open), less the table's borders.
+TABLE_WIDTH_PX = 940
+_CHAR_PX, _PAD_PX, _MIN_TEXT_PX, _MAX_HEADER_PX = 7.5, 26, 90, 110
+
+
+def column_widths(kinds: dict[str, str], texts: dict[str, list[str]], budget: int | None) -> dict[str, int]:
+    """Pixel width per column label: a number or short value column gets what its header and longest value
+    need; the text columns share what is left of ``budget`` (never less than 90 px each), each at most what
+    its own content needs."""
+
+    def px(chars: int) -> int:
+        return int(chars * _CHAR_PX + _PAD_PX)
+
+    def natural(label: str) -> int:
+        return px(max([len(label), *(len(v) for v in texts.get(label, []))]))
+
+    widths = {label: natural(label) for label in kinds}
+    if budget is None or sum(widths.values()) <= budget:
+        return widths
+    text = [label for label, kind in kinds.items() if kind == "text"]
+    # too wide: a number column keeps its values whole, its header may shorten (the full name is on hover)
+    for label in kinds:
+        if label not in text:
+            values = px(max([0, *(len(v) for v in texts.get(label, []))]))
+            widths[label] = max(values, min(widths[label], _MAX_HEADER_PX))
+    fixed = sum(w for label, w in widths.items() if label not in text)
+    left = max(budget - fixed, _MIN_TEXT_PX * len(text))
+    # share the rest: the narrow text columns keep their width, the wide ones split what remains
+    ordered = sorted(text, key=widths.get)
+    for i, label in enumerate(ordered):
+        widths[label] = min(widths[label], max(_MIN_TEXT_PX, left // (len(ordered) - i)))
+        left -= widths[label]
+    total = sum(widths.values())
+    if total > budget:  # many columns: every one a little narrower rather than the last ones off the page
+        widths = {label: int(w * budget / total) for label, w in widths.items()}
+    return widths
+
+
 def table(
     frame: pd.DataFrame,
     lang: str,
@@ -221,8 +259,13 @@ def table(
     *,
     height: int | str = "auto",
     key: str | None = None,
+    width_budget: int | None = TABLE_WIDTH_PX,
 ) -> None:
     """Show ``frame`` with the ``columns`` given as {column: (label key, kind)}, formatted for ``lang``.
+
+    Columns are sized to fit ``width_budget`` pixels (a full-width table at 1,400 px; None: as wide as their
+    content, for the explorer, which scrolls sideways on purpose): numbers at their own width, text columns share
+    the rest (a longer text shows whole on hover).
 
     Values stay numbers underneath (sorting works); only their display follows the language.
     """
@@ -232,7 +275,23 @@ def table(
     formats = {renamed[c]: formatters[columns[c][1]] for c in shown.columns if columns[c][1] in formatters}
     shown = shown.rename(columns=renamed)
     styler = shown.style.format(formats, na_rep="")
-    st.dataframe(styler, hide_index=True, width="stretch", height=height, key=key, placeholder="–")
+    kinds = {renamed[c]: columns[c][1] for c in renamed}
+    texts = {
+        label: [formats[label](v) if label in formats else ("" if v is None else str(v)) for v in shown[label]]
+        for label in shown.columns
+    }
+    texts.update({label: [t("open_contacts", lang)] for label, kind in kinds.items() if kind == "link"})
+    widths = column_widths(kinds, texts, width_budget)
+    # "link": a URL (app.links) shown as a short "contacts" link that opens the explorer filtered on the row
+    config = {
+        label: st.column_config.LinkColumn(label, display_text=t("open_contacts", lang), width=widths[label])
+        if kinds[label] == "link"
+        else st.column_config.Column(label, width=widths[label])
+        for label in shown.columns
+    }
+    st.dataframe(
+        styler, hide_index=True, width="stretch", height=height, key=key, placeholder="–", column_config=config
+    )
 
 
 def show_chart(fig: Any, key: str | None = None) -> None:

@@ -13,9 +13,10 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.defs.partitions import START_ENV, partitions_start, yesterday
+from orchestration.lib import run_inputs
 from orchestration.lib.config import load_config
 from orchestration.lib.records import InputError
-from orchestration.settings import Settings, get_settings
+from orchestration.settings import DBT_PROJECT_DIR, Settings, get_settings, salt
 
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
@@ -31,13 +32,20 @@ class RunOutcome:
     published: bool = False
     log_path: Path | None = None
     step_seconds: dict[str, float] = field(default_factory=dict)  # wall time per Dagster step
+    nothing_new: bool = False  # nothing changed since the last published run: nothing loaded, built or published
 
     def summary(self) -> str:
         run = f" (run {self.run_id[:8]})" if self.run_id else ""
         lines = [f"{'OK' if self.success else 'FAILED'} in {self.seconds:.1f}s{run}"]
         lines += [f"  failure: {f}" for f in self.failures]
         lines += [f"  warning: {w}" for w in self.warnings]
-        if self.published:
+        if self.nothing_new:
+            lines.append(
+                "  nothing new: no landing file, whycall.yml, dbt model or salt changed since the last published "
+                "run, so nothing was loaded, built or published (--date DAY or --full-refresh to rebuild anyway)"
+            )
+            lines.append(f"  the warehouse is unchanged: {self.settings.warehouse}")
+        elif self.published:
             lines.append(f"  warehouse published: {self.settings.warehouse}")
         elif self.settings.warehouse.exists():
             lines.append(
@@ -101,11 +109,12 @@ def step_durations(entries) -> dict[str, float]:
     return seconds
 
 
-def _instance() -> dg.DagsterInstance:
-    """Use DAGSTER_HOME when set (runs show up in `dagster dev`), an ephemeral instance otherwise."""
-    import os
-
-    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+def _instance(settings: Settings) -> dg.DagsterInstance:
+    """A persistent instance in DAGSTER_HOME (default: beside the warehouse, Settings.dagster_home), so that
+    `dagster dev` on the same folder shows the runs `whycall run` made."""
+    home = settings.dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    return dg.DagsterInstance.from_config(str(home))
 
 
 def run_pipeline(
@@ -161,6 +170,13 @@ def _run_pipeline(full_refresh: bool, date: dt.date | None, until: dt.date | Non
             "to re-derive older days"
         )
         return RunOutcome(False, settings, time.monotonic() - started, failures=[message])
+    # nothing changed since the last published run: no load, no dbt build, no republish (orchestration.lib.run_inputs)
+    inputs = run_inputs.fingerprint(settings.landing_dir, DBT_PROJECT_DIR, salt()[0])
+    if not (date or full_refresh) and settings.warehouse.exists() and run_inputs.load(settings.last_inputs) == inputs:
+        log_path = settings.state_db.parent / "logs" / f"run-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        log_path.touch()
+        return RunOutcome(True, settings, time.monotonic() - started, log_path=log_path, nothing_new=True)
     # without --date the volume check judges the latest day in the data, not the default partition
     tags = {"whycall/date": last.isoformat() if date else "latest"}
     if first != last:
@@ -177,7 +193,7 @@ def _run_pipeline(full_refresh: bool, date: dt.date | None, until: dt.date | Non
     with writer_lock(settings), open(log_path, "w") as log, redirect_stdout(log):
         # dbt's own console output goes to the log file; progress lines go to the terminal
         job = load_definitions().resolve_job_def("whycall_pipeline")
-        with _instance() as instance:
+        with _instance(settings) as instance:
             result = job.execute_in_process(
                 run_config=run_config,
                 instance=instance,
@@ -227,6 +243,8 @@ def _run_pipeline(full_refresh: bool, date: dt.date | None, until: dt.date | Non
     # success means published, with no failed blocking check (those stop downstream steps, not the run)
     blocked = any(f.startswith("check ") for f in outcome.failures)
     outcome.success = result.success and outcome.published and not blocked
+    if outcome.success:
+        run_inputs.save(settings.last_inputs, inputs)
     _clean_up(settings, outcome.published)
     return outcome
 

@@ -23,6 +23,17 @@ class Settings:
     def lock_file(self) -> Path:
         return self.state_db.with_suffix(".lock")
 
+    @property
+    def dagster_home(self) -> Path:
+        """Where `whycall run` records its runs when DAGSTER_HOME is not set: beside the warehouse, so that
+        `DAGSTER_HOME=<that folder> dagster dev` (`make dagster`) shows every run, materialisation and check."""
+        return Path(os.environ.get("DAGSTER_HOME") or self.state_db.parent / "dagster_home").resolve()
+
+    @property
+    def last_inputs(self) -> Path:
+        """The inputs of the last published run (orchestration.lib.run_inputs)."""
+        return self.state_db.with_suffix(".inputs.json")
+
 
 def get_settings(landing_dir: str | Path | None = None, warehouse: str | Path | None = None) -> Settings:
     """Flags win over environment variables, which win over defaults (CONTRACT §1)."""

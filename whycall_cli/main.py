@@ -77,6 +77,7 @@ def cmd_app(args: argparse.Namespace) -> int:
            "--server.address", args.address, "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
     print(f"whycall dashboards on http://{args.address}:{args.port} (warehouse {settings.warehouse})")
+    print("press Ctrl+C to stop them", flush=True)
     return subprocess.call(cmd, env=env)
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from app import charts, data, ui
+from app import charts, data, period, ui
 
 ctx = ui.context()
 ui.header(ctx, "page_actions", "actions_caption")
@@ -86,12 +86,23 @@ if not dated.empty:
     implemented = pd.Timestamp(row["implemented_on"]).date()
     weeks_before = int(row["weeks_before"] or 8)
     weeks_after = int(row["weeks_after"] or 8)
-    weekly = data.weekly_contacts_of_reason(
-        row["reason_code"],
-        implemented - dt.timedelta(weeks=weeks_before),
-        implemented + dt.timedelta(weeks=weeks_after),
+    if isinstance(row["description"], str) and row["description"]:
+        st.markdown(f"**{row['description']}**")
+    st.caption(
+        ctx.t(
+            "action_detail",
+            date=ctx.date(implemented),
+            department=row["department"],
+            reason=row["label"],
+            unit=row["rate_unit"],
+        )
     )
+    window = (implemented - dt.timedelta(weeks=weeks_before), implemented + dt.timedelta(weeks=weeks_after))
+    weekly = data.weekly_contacts_of_reason(row["reason_code"], *window)
     if weekly.empty:
         ui.empty(ctx.t("no_data"))
     else:
+        # days of each week inside the measured window and the published data (the last week is often partial)
+        lo, hi = max(window[0], ctx.bounds[0]), min(window[1], ctx.bounds[1])
+        weekly["days"] = [period.week_days_covered(pd.Timestamp(w).date(), lo, hi) for w in weekly["week_start"]]
         ui.show_chart(charts.action_series(weekly, implemented, row["label"], ctx.lang))

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from app import charts, data, filters, period, ui
+from app import charts, data, filters, links, period, ui
 from app.i18n import fmt_change_pct, fmt_change_points, fmt_month, fmt_signed
 
 
@@ -26,28 +26,31 @@ ranking["measure"] = ranking["department_id"].map(ctx.labels.volume_measure)
 ranked = ranking[ranking["unwanted_per_1000"].notna()]
 unranked = ranking[ranking["unwanted_per_1000"].isna()]
 
-left, right = st.columns(2, gap="large")
-with left:
-    if ranked.empty:
-        ui.empty(ctx.t("no_volume_note", names=", ".join(unranked["department"])))
-    else:
-        ui.show_chart(charts.department_ranking(ranked, ctx.lang))
-with right:
-    ui.table(
-        ranking,
-        ctx.lang,
-        {
-            "department": ("department", "text"),
-            "unwanted_per_1000": ("unwanted_per_1000", "float1"),
-            "unwanted": ("unwanted_contacts", "int"),
-            "volume": ("volume", "int"),
-            "measure": ("volume_measure", "text"),
-            "contacts_per_1000": ("contacts_per_1000", "float1"),
-        },
-        key="dept_ranking",
-    )
-    if not unranked.empty and not ranked.empty:
-        st.caption(ctx.t("no_volume_note", names=", ".join(unranked["department"])))
+ranking["explorer"] = [
+    links.explorer_url(ctx.lang, ctx.start, ctx.end, department=d, suspects=ctx.include_suspects)
+    for d in ranking["department_id"]
+]
+# The chart, then the table under it at the page's full width: beside the chart its six columns were cut.
+if ranked.empty:
+    ui.empty(ctx.t("no_volume_note", names=", ".join(unranked["department"])))
+else:
+    ui.show_chart(charts.department_ranking(ranked, ctx.lang))
+ui.table(
+    ranking,
+    ctx.lang,
+    {
+        "department": ("department", "text"),
+        "unwanted_per_1000": ("unwanted_per_1000", "float1"),
+        "unwanted": ("unwanted_contacts", "int"),
+        "volume": ("volume", "int"),
+        "measure": ("volume_measure", "text"),
+        "contacts_per_1000": ("contacts_per_1000", "float1"),
+        "explorer": ("contacts_link", "link"),
+    },
+    key="dept_ranking",
+)
+if not unranked.empty and not ranked.empty:
+    st.caption(ctx.t("no_volume_note", names=", ".join(unranked["department"])))
 
 st.divider()
 st.subheader(ctx.t("scorecard_title"))
@@ -119,6 +122,7 @@ ui.kpi(
     ctx.pct(latest["unwanted_share"]),
     fmt_change_points(latest["unwanted_share"], previous["unwanted_share"], ctx.lang),
     delta_color="inverse",
+    help=ctx.t("unwanted_help" if mtd.partial or data.scorecard_share_is_classified() else "unwanted_inbound_help"),
     trend=_trend("unwanted_share", 100),
 )
 ui.kpi(
@@ -199,6 +203,12 @@ if owned.empty:
 else:
     owned["label"] = owned["reason_code"].map(ctx.labels.reason)
     owned["kind_name"] = owned["kind"].map(ctx.labels.kind_name)
+    # the department's contacts of that reason over the selected days (the ranking above is the whole history)
+    owned["explorer"] = [
+        links.explorer_url(ctx.lang, ctx.start, ctx.end, department=department, reason=r,
+                           suspects=ctx.include_suspects)
+        for r in owned["reason_code"]
+    ]  # fmt: skip
     ui.table(
         owned,
         ctx.lang,
@@ -212,6 +222,7 @@ else:
             "cost": ("cost", "money"),
             "repeat_rate": ("repeat_rate", "pct"),
             "csat": ("csat", "pct"),
+            "explorer": ("contacts_link", "link"),
         },
         key="dept_reasons",
     )

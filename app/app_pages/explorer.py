@@ -75,10 +75,12 @@ columns = {
     "text_excerpt": ("text", "text"),
     "text": ("text", "text"),
 }
-ui.table(shown, ctx.lang, columns, height=520, key="explorer_table")
+ui.table(shown, ctx.lang, columns, height=520, key="explorer_table", width_budget=None)  # scrolls sideways
+# The download is every matching contact (built on click, streamed from the warehouse), not the rows shown.
+st.caption(ctx.t("download_all", total=ctx.num(total)))
 st.download_button(
     ctx.t("download_csv"),
-    data=rows.drop(columns=["handle_min"]).to_csv(index=False).encode("utf-8"),
+    data=lambda: data.explore_csv(flt, incident, repeat, suspect),
     file_name=f"whycall_contacts_{ctx.start.isoformat()}_{ctx.end.isoformat()}.csv",
     mime="text/csv",
     icon=":material/download:",

@@ -2,17 +2,36 @@
 
 import streamlit as st
 
-from app import charts, data, filters, names, ui
+from app import charts, data, filters, names, period, timeline, ui
+
+# At most this many lines on the timeline by default: the incidents' reasons, then the reasons of the highest spikes.
+TIMELINE_REASONS = 5
 
 ctx = ui.context()
 ui.header(ctx, "page_incidents", "incidents_caption")
 ui.scope(ctx, "scope_incidents")
 
 impact = data.incidents(ctx.start, ctx.end)
-candidates = data.incident_candidates(ctx.start, ctx.end)
+# The days the timeline and the spikes cover: the selected period, or around the most recent incident when the
+# period has none (an empty page by default says nothing; the leader is told which incident is shown instead).
+window = (ctx.start, ctx.end)
 if impact.empty:
-    ui.empty(ctx.t("no_incident"))
-else:
+    latest = timeline.most_recent(data.incidents(*ctx.bounds))
+    if latest.empty:
+        ui.empty(ctx.t("no_incident"))
+    else:
+        impact = latest
+        window = period.around(
+            impact["period_start"].iloc[0].date(), impact["period_end"].iloc[0].date(), *ctx.bounds
+        )
+        ui.empty(
+            ctx.t("no_incident")
+            + " "
+            + ctx.t("latest_incident_shown", start=ctx.date(window[0]), end=ctx.date(window[1]))
+        )
+candidates = data.incident_candidates(ctx.start, ctx.end)  # the spikes table: the selected days
+on_timeline = candidates if window == (ctx.start, ctx.end) else data.incident_candidates(*window)
+if not impact.empty:
     impact["label"] = impact["reason_code"].map(ctx.labels.reason)
     impact["department"] = impact["department_id"].map(ctx.labels.department)
     impact["name"] = [
@@ -57,7 +76,8 @@ else:
 
 st.divider()
 candidates["label"] = candidates["reason_code"].map(ctx.labels.reason)
-default_reasons = list(dict.fromkeys([*impact.get("reason_code", []), *candidates["reason_code"]]))
+on_timeline = on_timeline.assign(label=on_timeline["reason_code"].map(ctx.labels.reason))
+default_reasons = timeline.timeline_reasons(impact.get("reason_code", []), on_timeline, TIMELINE_REASONS)
 options = data.filter_options()["reason"]
 chosen = filters.multiselect(
     st,
@@ -71,13 +91,15 @@ reasons = chosen or default_reasons
 if not reasons:
     ui.empty(ctx.t("no_incident"))
 else:
-    daily = data.daily_contacts_by_reason(ctx.contacts(reasons=tuple(reasons)))
+    if not chosen:
+        st.caption(ctx.t("timeline_default", n=TIMELINE_REASONS))
+    daily = data.daily_contacts_by_reason(ctx.contacts(start=window[0], end=window[1], reasons=tuple(reasons)))
     if daily.empty:
         ui.empty(ctx.t("no_data"))
     else:
         daily["label"] = daily["reason_code"].map(ctx.labels.reason)
         shown_impact = impact[impact["reason_code"].isin(reasons)] if not impact.empty else impact
-        shown_candidates = candidates[candidates["reason_code"].isin(reasons)]
+        shown_candidates = on_timeline[on_timeline["reason_code"].isin(reasons)]
         colors = ctx.labels.colors_by_label(daily["reason_code"].unique())
         ui.show_chart(charts.incident_timeline(daily, shown_impact, shown_candidates, ctx.lang, colors))
         st.caption(ui.suspects_note(ctx))

@@ -90,7 +90,7 @@ ui.kpi(
 )
 ui.kpi(
     c3,
-    ctx.t("unwanted_cost"),
+    ctx.t("unwanted_cost_tile"),
     ctx.money(now["unwanted_cost"]),
     fmt_change_pct(now["unwanted_cost"], before.get("unwanted_cost"), ctx.lang),
     delta_color="inverse",

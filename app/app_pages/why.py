@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import charts, data, filters, ui
+from app import charts, data, filters, links, ui
 
 ctx = ui.context()
 ui.header(ctx, "page_why", "why_caption")
@@ -52,6 +52,12 @@ if not matrix.empty:
         .fillna(matrix["department_id"])
         .map(ctx.labels.department)
     )
+    matrix["explorer"] = [
+        links.explorer_url(
+            ctx.lang, ctx.start, ctx.end, reason=r, channels=tuple(channels), suspects=ctx.include_suspects
+        )
+        for r in matrix["reason_code"]
+    ]
     ui.table(
         matrix.sort_values(["unwanted", "contacts"], ascending=False),
         ctx.lang,
@@ -64,6 +70,7 @@ if not matrix.empty:
             "unwanted_cost": ("unwanted_cost", "money"),
             "avg_handle_min": ("avg_handle_min", "float1"),
             "repeat_rate": ("repeat_rate", "pct"),
+            "explorer": ("contacts_link", "link"),
         },
         key="why_matrix",
     )

@@ -7,6 +7,9 @@ not through the app's own helpers, so a wrong query or a wrong format both fail.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import shutil
+import urllib.parse
 from pathlib import Path
 
 import duckdb
@@ -127,7 +130,7 @@ def test_overview_kpis_match_the_warehouse(open_app, warehouse: Path) -> None:
     unclassified, unclassified_before = 1 - classified / contacts, 1 - classified_before / before[0]
     assert metric(at, "Unclassified share").value == f"{unclassified * 100:.1f}%"
     assert metric(at, "Unclassified share").delta == f"{(unclassified - unclassified_before) * 100:+.1f} pts"
-    assert metric(at, "Cost of unwanted contacts").value == f"€{en(cost)}"
+    assert metric(at, "Unwanted cost").value == f"€{en(cost)}"
     assert metric(at, "Repeat rate").value == f"{repeats / contacts * 100:.1f}%"
 
     csat, nps, ces, responses = query(
@@ -183,7 +186,7 @@ def test_overview_in_french(open_app, warehouse: Path) -> None:
     )[0]
     assert metric(at, "Part évitable").value == f"{fr(unwanted_classified / classified * 100, 1)} %"
     assert metric(at, "Part non classée").value == f"{fr((1 - classified / contacts) * 100, 1)} %"
-    assert metric(at, "Coût des contacts évitables").value == f"{fr(cost)} €"
+    assert metric(at, "Coût évitable").value == f"{fr(cost)} €"
     assert at.date_input(key="w_start").value == (START, END)
 
 
@@ -315,6 +318,35 @@ def test_department_scorecard_of_a_whole_month(open_app, warehouse: Path) -> Non
     assert not metric(at, "Contacts").delta
 
 
+def test_department_unwanted_share_is_over_classified_contacts(open_app, warehouse: Path, tmp_path: Path) -> None:
+    """The scorecard's unwanted share is the Overview's: over classified contacts. Unclassified contacts can be
+    attributed to a department (linked to its incident); the contract's unwanted_share counts them as wanted."""
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        # 40 of LOGI's November contacts and its October share made unclassified / different on purpose
+        con.execute(
+            "update marts.fct_contacts set reason_code = null where contact_id in (select contact_id "
+            "from marts.fct_contacts where department_id = 'LOGI' and direction = 'inbound' and not is_suspect "
+            "and contact_date between date '2026-11-01' and date '2026-11-20' order by contact_id limit 40)"
+        )
+        con.execute(
+            "update marts.department_scorecard set unwanted_share = 0.75, unwanted_share_classified = 0.25 "
+            "where department_id = 'LOGI' and month = date '2026-10-01'"
+        )
+    at = open_app("departments", path=copy, department="LOGI", **{"from": "2026-10-01", "to": "2026-10-31"})
+    assert metric(at, "Unwanted share").value == "25.0%"
+    assert "classified" in metric(at, "Unwanted share").help
+    at = open_app("departments", path=copy, department="LOGI")
+    classified, unwanted = query(
+        copy,
+        "select count(*), count(*) filter (where is_unwanted) from marts.fct_contacts where department_id = 'LOGI' "
+        "and direction = 'inbound' and not is_suspect and reason_code is not null "
+        "and contact_date between date '2026-11-01' and date '2026-11-20'",
+    )[0]
+    assert metric(at, "Unwanted share").value == f"{unwanted / classified * 100:.1f}%"
+
+
 def test_incidents_excess_and_unregistered_spike(open_app, warehouse: Path) -> None:
     at = open_app("incidents", **{"from": "2026-09-12", "to": "2026-11-20"})
     excess, cost = query(
@@ -334,9 +366,25 @@ def test_incidents_excess_and_unregistered_spike(open_app, warehouse: Path) -> N
     assert any(f"**{en(told)}**" in m.value and f"**{en(not_told)}**" in m.value for m in at.markdown)
 
 
-def test_incidents_outside_the_period_are_not_shown(open_app) -> None:
+def test_incidents_outside_the_period_are_not_shown(open_app, warehouse: Path) -> None:
     at = open_app("incidents", **{"from": "2026-09-12", "to": "2026-09-30"})
     assert any("No incident in this period" in i.value for i in at.info)
+    # ... and the page is not empty: the most recent incident (INC-2, 4-5 November) is shown instead, with its
+    # timeline from 14 days before to 14 days after it, its reason first and at most 5 lines.
+    assert any("most recent incident is shown instead" in i.value and "2026-10-21 to 2026-11-19" in i.value
+               for i in at.info)  # fmt: skip
+    assert metric(at, "Incidents").value == "1"
+    assert frame_with(at, "Excess contacts")["Incident"].tolist() == ["INC-2 · Card processor outage"]
+    spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                if "Daily contacts per reason" in json.loads(c.proto.spec)["layout"]["title"]["text"])  # fmt: skip
+    lines = [tr["name"] for tr in spec["data"] if tr.get("mode") == "lines"]
+    spike_reasons = {r for (r,) in query(
+        warehouse, "select reason_code from marts.incident_candidates "
+        "where contact_date between date '2026-10-21' and date '2026-11-19'")}  # fmt: skip
+    assert "Payment failed" in lines and 1 < len(lines) <= 5, lines
+    assert len(lines) == min(5, len(spike_reasons | {"payment_failed"}))
+    # the legend sits beside the plot, never over the title
+    assert spec["layout"]["legend"]["orientation"] == "v" and spec["layout"]["legend"]["x"] > 1
 
 
 def test_actions_verdicts_and_contacts_avoided(open_app, warehouse: Path) -> None:
@@ -404,6 +452,30 @@ def test_explorer_caps_its_rows(open_app, monkeypatch: pytest.MonkeyPatch) -> No
     at = open_app("explorer")
     assert len(frame_with(at, "Contact")) == 25
     assert any("Showing the first 25" in w.value for w in at.warning)
+
+
+def test_explorer_download_holds_every_matching_row(open_app, warehouse: Path, monkeypatch) -> None:
+    """The page shows at most EXPLORER_MAX_ROWS; the CSV it offers is every matching contact, read in batches."""
+    import csv
+    import io
+
+    from app import data
+
+    monkeypatch.setattr(data, "EXPLORER_MAX_ROWS", 25)
+    at = open_app("explorer", reason="late_delivery")
+    expected = one(
+        warehouse,
+        f"""select count(*) from marts.fct_contacts where contact_date between ? and ? and {INBOUND}
+            and reason_code = 'late_delivery' and not is_suspect""",
+        [START, END],
+    )
+    assert expected > 25
+    assert any(f"every matching contact ({en(expected)})" in c.value for c in at.caption)
+    flt = data.ContactFilter(start=START, end=END, reasons=("late_delivery",))
+    rows = list(csv.reader(io.TextIOWrapper(data.explore_csv(flt, "any", "any", "no", batch_rows=7), "utf-8")))
+    assert "contact_id" in rows[0]
+    assert len(rows) - 1 == expected
+    assert len({r[rows[0].index("contact_id")] for r in rows[1:]}) == expected  # no row twice across batches
 
 
 def test_data_health(open_app, warehouse: Path) -> None:
@@ -487,3 +559,47 @@ def test_a_new_publish_shows_at_once(open_app, tmp_path: Path) -> None:
     at.run()
     expected = en(contact_totals(path, START, END)[0])
     assert metric(at, "Contacts").value == expected != first
+
+
+def test_action_detail_description_french_date_unit_and_partial_weeks(open_app) -> None:
+    """A-1 (5 October 2026, 8 weeks either side: 10 August → 30 November) on data of 12 September → 20 November
+    (the fixture names no volume measure, so the generic unit):
+    the week of 7 September has 2 days in the data, the week of 16 November 5; both are hatched, no other."""
+    at = open_app("actions", lang="fr")
+    assert any(m.value == "**Clearer invoice layout**" for m in at.markdown)
+    assert any(c.value.startswith("Mise en œuvre le 05/10/2026") and "taux : Contacts par unité de volume" in c.value
+               for c in at.caption), [c.value for c in at.caption]  # fmt: skip
+    spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                if json.loads(c.proto.spec)["layout"]["title"]["text"].startswith("Contacts hebdomadaires"))  # fmt: skip
+    hatched = {
+        week[:10]
+        for trace in spec["data"] if trace.get("x") and trace["x"][0] is not None
+        for week, shape in zip(trace["x"], trace["marker"]["pattern"]["shape"], strict=True) if shape
+    }  # fmt: skip
+    assert hatched == {"2026-09-07", "2026-11-16"}
+    assert any(tr["name"] == "Semaine partielle (hachurée)" for tr in spec["data"])
+    assert "05/10/2026" in spec["layout"]["annotations"][0]["text"]
+
+
+def test_drill_down_department_to_reasons_to_contacts_by_url(open_app, warehouse: Path) -> None:
+    """Two clicks from a department's number to its contacts: the ranking links to the explorer filtered on the
+    department, the department's reasons link to it filtered on the department and the reason, over the selected
+    days; the link is a plain URL (shareable) and the explorer it opens counts what the warehouse says."""
+    period = {"from": "2026-10-01", "to": "2026-10-31"}
+    at = open_app("departments", lang="fr", department="LOGI", **period)
+    ranking = frame_with(at, "Évitables pour 1 000")
+    link = ranking.set_index("Département").at["Logistics", "Contacts concernés"]
+    assert link == "explorer?from=2026-10-01&to=2026-10-31&lang=fr&department=LOGI"
+    reasons = frame_with(at, "Part de tous les évitables").set_index("Motif")["Contacts concernés"]
+    link = reasons["Livraison en retard"]
+    query_string = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)
+    assert query_string == {"from": ["2026-10-01"], "to": ["2026-10-31"], "lang": ["fr"],
+                            "department": ["LOGI"], "reason": ["late_delivery"]}  # fmt: skip
+    at = open_app(urllib.parse.urlsplit(link).path, **{k: v[0] for k, v in query_string.items()})
+    expected = one(
+        warehouse,
+        f"""select count(*) from marts.fct_contacts where contact_date between '2026-10-01' and '2026-10-31'
+            and {INBOUND} and department_id = 'LOGI' and reason_code = 'late_delivery' and not is_suspect""",
+    )
+    assert metric(at, "Contacts trouvés").value == fr(expected)
+    assert set(frame_with(at, "Motif")["Motif"]) == {"Livraison en retard"}

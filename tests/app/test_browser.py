@@ -191,3 +191,50 @@ def test_pages_render_in_french(server_url: str, browser) -> None:
     for path, title in FRENCH_PAGES:
         name = (path.split("?")[0] or "overview") + "-fr"
         _visit(browser, f"{server_url}/{path}", title, SCREENSHOTS / f"{name}.png")
+
+
+# Every element that cuts its own text (a KPI label with an ellipsis) or a table wider than its frame.
+_CUT = """() => {
+    const cut = [];
+    for (const label of document.querySelectorAll('[data-testid="stMetricLabel"]')) {
+        for (const el of [label, ...label.querySelectorAll('*')]) {
+            if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow !== 'visible') {
+                cut.push('label: ' + label.innerText);
+                break;
+            }
+        }
+    }
+    for (const frame of document.querySelectorAll('[data-testid="stDataFrame"]')) {
+        const scroller = frame.querySelector('.dvn-scroller');
+        if (scroller && scroller.scrollWidth > scroller.clientWidth + 1) {
+            cut.push('table: ' + frame.innerText.slice(0, 80) + ` (${scroller.scrollWidth} > ${scroller.clientWidth} px)`);
+        }
+    }
+    return cut;
+}"""
+
+
+# Every page but the explorer (its 18 columns scroll sideways on purpose), in both languages.
+FIT_PAGES = [(path, title) for path, title in PAGES if path != "explorer"] + [
+    ("?lang=fr", "Vue d'ensemble"), ("why?lang=fr", "Pourquoi nous contacte-t-on ?"),
+    ("departments?lang=fr&department=LOGI", "Départements"), ("incidents?lang=fr", "Incidents"),
+    ("actions?lang=fr", "Actions"), ("closed-loop?lang=fr", "Boucle de rappel"),
+    ("data-health?lang=fr", "Santé des données"),
+]  # fmt: skip
+
+
+def test_labels_and_tables_fit_at_1440_px(server_url: str, browser) -> None:
+    """At 1,440 px no KPI label is cut ('Cost of unwanted contacts' was) and no table needs a horizontal
+    scroll (the Departments ranking's right-hand columns were cut beside its chart), in both languages."""
+    cut = {}
+    for path, title in FIT_PAGES:
+        page = browser.new_page(viewport={"width": 1440, "height": 1000}, device_scale_factor=1)
+        try:
+            page.goto(f"{server_url}/{path}", wait_until="domcontentloaded", timeout=30_000)
+            page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=30_000)
+            _wait_rendered(page)
+            if found := page.evaluate(_CUT):
+                cut[path or "overview"] = found
+        finally:
+            page.close()
+    assert not cut, cut

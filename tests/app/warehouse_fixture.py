@@ -485,6 +485,9 @@ def build_warehouse(
             ), c as (
                 select department_id, date_trunc('month', contact_date)::date as month, count(*) as contacts,
                        count(*) filter (where is_unwanted) as unwanted_contacts,
+                       count(*) filter (where coalesce(reason_code, 'none') <> 'none') as classified,
+                       count(*) filter (where is_unwanted and coalesce(reason_code, 'none') <> 'none')
+                           as unwanted_classified,
                        avg(case when is_repeat then 1.0 else 0.0 end) as repeat_rate
                 from marts.fct_contacts where direction = 'inbound' and not is_suspect and department_id is not null
                 group by all
@@ -503,7 +506,9 @@ def build_warehouse(
             )
             select d.department_id, m.month, coalesce(c.contacts, 0) as contacts,
                    coalesce(c.unwanted_contacts, 0) as unwanted_contacts,
-                   c.unwanted_contacts / nullif(c.contacts, 0) as unwanted_share, c.repeat_rate,
+                   c.unwanted_contacts / nullif(c.contacts, 0) as unwanted_share,
+                   coalesce(c.classified, 0) as inbound_classified_contacts,
+                   c.unwanted_classified / nullif(c.classified, 0) as unwanted_share_classified, c.repeat_rate,
                    coalesce(c.contacts, 0) * 1000.0 / (d.daily_volume * days.days) as contacts_per_1000,
                    s.csat, s.nps, s.ces, coalesce(a.alerts, 0) as alerts,
                    coalesce(a.alerts_recontacted, 0) as alerts_recontacted,

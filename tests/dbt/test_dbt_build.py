@@ -12,6 +12,8 @@ import importlib.util
 import json
 import math
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -495,3 +497,25 @@ def test_load_audit_and_rejects(marts):
         2,
         "bad timestamp 'soon' in created_at",
     )
+
+
+def test_the_readme_docs_command_works_as_written(build, tmp_path):
+    """The README's `dbt docs generate` line, run as written from a repository root after `whycall run` (the
+    state database in data/warehouse/) and without WHYCALL_BUILD_DB: it failed with "Cannot open file
+    target/whycall_dev.duckdb" (the profile's default pointed at a folder that does not exist)."""
+    readme = (DBT_DIR.parent / "README.md").read_text()
+    found = re.findall(r"`(uv run dbt docs generate[^`]*)`", readme)
+    assert found, "README has no `uv run dbt docs generate ...` command"
+    line = found[0]
+    root = tmp_path / "clone"
+    (root / "data" / "warehouse").mkdir(parents=True)
+    (root / "dbt_project").symlink_to(DBT_DIR)
+    shutil.copy(build["database"], root / "data" / "warehouse" / "whycall.state.duckdb")
+    env = {k: v for k, v in os.environ.items() if k != "WHYCALL_BUILD_DB"}
+    args = shlex.split(line.removeprefix("uv run dbt "))
+    target = tmp_path / "target"  # not the checkout's dbt_project/target
+    executable = Path(sys.executable).with_name("dbt")
+    done = subprocess.run([str(executable), *args, "--target-path", str(target)], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=240, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "model.whycall.fct_contacts" in json.loads((target / "catalog.json").read_text())["nodes"]

@@ -7,6 +7,8 @@ generator says it planted — never from the SQL under test.
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -106,6 +108,10 @@ def _marts_fingerprint(warehouse: Path) -> dict[str, str]:
 
 def test_rerun_loads_nothing_twice_and_gives_identical_marts(built):
     before = _marts_fingerprint(built["warehouse"])
+    # a file touched (same bytes, new mtime): the run goes ahead, finds every file already loaded (issue 22:
+    # with nothing touched at all it would stop at once, see test_a_run_with_nothing_new_does_nothing)
+    page = min((built["landing"] / "tickets").glob("*.json"))
+    os.utime(page, ns=(page.stat().st_atime_ns, page.stat().st_mtime_ns + 1_000_000_000))
     again = whycall("run", "--landing", str(built["landing"]), "--warehouse", str(built["warehouse"]))
     assert again.returncode == 0, again.stdout + again.stderr
     assert _marts_fingerprint(built["warehouse"]) == before
@@ -184,3 +190,35 @@ def test_planted_action_reduces_its_reason(built):
                                                   "where action_id = ?", [act["action_id"]])
     assert verdict == "reduced"
     assert ratio == pytest.approx(1 - act["expected_reduction"], abs=0.2)
+
+
+def test_a_run_with_nothing_new_does_nothing(built):
+    """No file, whycall.yml, model or salt changed since the last published run and no --date: no load, no dbt
+    build, no republish (the published file is untouched), and the run says "nothing new" in its log too."""
+    warehouse = built["warehouse"]
+    published = warehouse.stat().st_mtime_ns
+    audit = query(warehouse, "select count(*) from marts.load_audit")
+    run = whycall("run", "--landing", str(built["landing"]), "--warehouse", str(warehouse))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "nothing new" in run.stdout and "dbt build" not in run.stdout and "ingest tickets" not in run.stdout
+    assert warehouse.stat().st_mtime_ns == published
+    assert query(warehouse, "select count(*) from marts.load_audit") == audit
+    log = Path(re.search(r"full log \(dbt output\): (\S+)", run.stdout).group(1))
+    assert "nothing new" in log.read_text()
+    # --date still rebuilds the day (a leader's correction, a backfill)
+    dated = whycall("run", "--landing", str(built["landing"]), "--warehouse", str(warehouse), "--date", "2026-06-28")
+    assert dated.returncode == 0, dated.stdout + dated.stderr
+    assert "nothing new" not in dated.stdout and "dbt build" in dated.stdout
+
+
+def test_runs_are_recorded_in_a_persistent_dagster_home_beside_the_warehouse(built):
+    """Without DAGSTER_HOME, `whycall run` records into <warehouse folder>/dagster_home, the instance that
+    `make dagster` (DAGSTER_HOME set to that folder) opens: the first run is there, with its materialisations."""
+    import dagster as dg
+
+    run_id = re.search(r"\(run ([0-9a-f]{8})\)", built["first"].stdout).group(1)
+    home = built["warehouse"].parent / "dagster_home"
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        runs = [r for r in instance.get_runs() if r.run_id.startswith(run_id)]
+        assert len(runs) == 1 and runs[0].is_success
+        assert instance.get_latest_materialization_event(dg.AssetKey(["warehouse"])) is not None

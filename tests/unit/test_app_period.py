@@ -49,3 +49,37 @@ def test_chart_targets_are_pro_rated_to_the_days_the_data_covers() -> None:
         31,
         None,
     ]
+
+
+def test_week_days_covered_counts_the_days_inside_the_window():
+    import datetime as dt
+
+    from app import period
+
+    lo, hi = dt.date(2026, 9, 12), dt.date(2026, 11, 20)  # a Saturday, a Friday
+    assert period.week_days_covered(dt.date(2026, 9, 7), lo, hi) == 2  # Sat 12 + Sun 13
+    assert period.week_days_covered(dt.date(2026, 9, 14), lo, hi) == 7
+    assert period.week_days_covered(dt.date(2026, 11, 16), lo, hi) == 5  # Mon 16 .. Fri 20
+    assert period.week_days_covered(dt.date(2026, 11, 23), lo, hi) == 0
+
+
+def test_column_widths_fit_the_budget_numbers_whole():
+    from app.ui import column_widths
+
+    kinds = {"Reason": "text", "Description": "text", "Contacts": "int", "Cost": "money"}
+    texts = {"Reason": ["Late delivery"], "Description": ["x" * 200], "Contacts": ["12,345"], "Cost": ["€1,234"]}
+    widths = column_widths(kinds, texts, 500)
+    assert sum(widths.values()) <= 500
+    assert widths["Contacts"] == int(len("Contacts") * 7.5 + 26)  # its header is its longest text
+    assert widths["Reason"] == int(len("Late delivery") * 7.5 + 26)  # a short text keeps its width
+    assert widths["Description"] == 500 - widths["Contacts"] - widths["Cost"] - widths["Reason"]
+    assert column_widths(kinds, texts, None)["Description"] == int(200 * 7.5 + 26)  # no budget: natural
+
+
+def test_column_widths_of_a_table_with_many_columns_still_fit():
+    from app.ui import column_widths
+
+    kinds = {f"Text column {i}": "text" for i in range(5)} | {f"A long number header {i}": "int" for i in range(6)}
+    texts = {label: ["x" * 40] if kind == "text" else ["123,456"] for label, kind in kinds.items()}
+    widths = column_widths(kinds, texts, 940)
+    assert sum(widths.values()) <= 940 and min(widths.values()) >= 70

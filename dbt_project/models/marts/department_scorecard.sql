@@ -1,6 +1,8 @@
 -- Department x month (local months). Contact counts are non-suspect contacts attributed to the department
 -- (fct_contacts.department_id). Shares of unwanted contacts, repeats and one touch divide by inbound contacts
--- (repeats are inbound by definition; an outbound call-back is not a customer's request); one touch only over
+-- (repeats are inbound by definition; an outbound call-back is not a customer's request); unwanted_share_classified
+-- leaves unclassified contacts (reason 'none': neither wanted nor unwanted) out of both sides, as the app's
+-- headline share does (an incident-linked contact can be unclassified and still counted); one touch only over
 -- the contacts where it is known. contacts_per_1000 = contacts of the department's reasons (owner on the contact
 -- date, incident-linked included) / the department's volume x 1,000, both over exactly the same local days: the
 -- published days (first to last contact day) that have a volume, so a partial first or last month is a rate over
@@ -9,7 +11,7 @@
 with enriched as (
     -- only the columns used: a CTE read several times is materialised, and the contact text would be copied with it
     select contact_id, department_id, reason_department_id, contact_date, direction, is_suspect, is_unwanted,
-        is_repeat, is_one_touch, cost
+        is_repeat, is_one_touch, cost, coalesce(reason_code, 'none') <> 'none' as is_classified
     from {{ ref('int_contacts_enriched') }}
 ),
 
@@ -38,6 +40,10 @@ contact_counts as (
         sum(case when not is_suspect and is_unwanted then 1 else 0 end) as unwanted_contacts,
         sum(case when not is_suspect and is_unwanted and direction = 'inbound' then 1 else 0 end)
             as inbound_unwanted_contacts,
+        sum(case when not is_suspect and direction = 'inbound' and is_classified then 1 else 0 end)
+            as inbound_classified_contacts,
+        sum(case when not is_suspect and direction = 'inbound' and is_classified and is_unwanted then 1 else 0 end)
+            as inbound_unwanted_classified_contacts,
         sum(case when not is_suspect and is_repeat then 1 else 0 end) as repeat_contacts,
         sum(case when not is_suspect and direction = 'inbound' and is_one_touch then 1 else 0 end)
             as one_touch_contacts,
@@ -139,6 +145,11 @@ select
     cast(
         contact_counts.inbound_unwanted_contacts * 1.0 / nullif(contact_counts.inbound_contacts, 0) as double
     ) as unwanted_share,
+    cast(coalesce(contact_counts.inbound_classified_contacts, 0) as bigint) as inbound_classified_contacts,
+    cast(
+        contact_counts.inbound_unwanted_classified_contacts * 1.0 / nullif(contact_counts.inbound_classified_contacts, 0)
+        as double
+    ) as unwanted_share_classified,
     cast(coalesce(contact_counts.repeat_contacts, 0) as bigint) as repeat_contacts,
     cast(contact_counts.repeat_contacts * 1.0 / nullif(contact_counts.inbound_contacts, 0) as double) as repeat_rate,
     cast(coalesce(contact_counts.one_touch_contacts, 0) as bigint) as one_touch_contacts,

@@ -33,6 +33,7 @@ class RunOutcome:
     log_path: Path | None = None
     step_seconds: dict[str, float] = field(default_factory=dict)  # wall time per Dagster step
     nothing_new: bool = False  # nothing changed since the last published run: nothing loaded, built or published
+    files_deferred: int = 0  # files left for the next run (still being written): that run is never "nothing new"
 
     def summary(self) -> str:
         run = f" (run {self.run_id[:8]})" if self.run_id else ""
@@ -235,6 +236,8 @@ def _run_pipeline(full_refresh: bool, date: dt.date | None, until: dt.date | Non
             # files ignored, rejected whole or deferred: said in the summary, not only in the audit table
             listed = event.step_materialization_data.materialization.metadata.get("not_loaded")
             outcome.warnings += [f"file not loaded: {line}" for line in (listed.value if listed else [])]
+            deferred = event.step_materialization_data.materialization.metadata.get("files_deferred")
+            outcome.files_deferred += deferred.value if deferred else 0
     if not result.success and not outcome.failures:
         # a failure outside any step (resource initialisation, run config): say what Dagster said
         for event in result.all_events:
@@ -243,7 +246,8 @@ def _run_pipeline(full_refresh: bool, date: dt.date | None, until: dt.date | Non
     # success means published, with no failed blocking check (those stop downstream steps, not the run)
     blocked = any(f.startswith("check ") for f in outcome.failures)
     outcome.success = result.success and outcome.published and not blocked
-    if outcome.success:
+    if outcome.success and not outcome.files_deferred:
+        # a deferred file (still being written) unchanged since must still load next run: not "nothing new"
         run_inputs.save(settings.last_inputs, inputs)
     _clean_up(settings, outcome.published)
     return outcome

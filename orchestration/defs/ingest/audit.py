@@ -47,7 +47,8 @@ def raw_load_audit(context: dg.AssetExecutionContext, whycall: WhycallResource):
     yield dg.MaterializeResult(
         asset_key=["raw", "load_audit"],
         metadata={"files": files, "rows_read": read, "rows_loaded": loaded, "rows_rejected": rejected,
-                  "files_duplicate": dups, "not_loaded": dg.MetadataValue.json(not_loaded)},
+                  "files_duplicate": dups, "not_loaded": dg.MetadataValue.json(not_loaded),
+                  "files_deferred": sum(line.split(": ", 1)[-1].startswith("deferred,") for line in not_loaded)},
     )
     yield dg.MaterializeResult(
         asset_key=["raw", "rejects"],

@@ -35,6 +35,7 @@ from typing import Any
 import yaml
 
 from expectations.params import QUALITY_KEYS
+from orchestration.lib import business_hours
 from orchestration.lib.raw_schema import CONTACT_FIELDS, SURVEY_FIELDS
 from orchestration.lib.records import InputError
 from orchestration.lib.timeparse import check_format, resolve_timezone
@@ -102,6 +103,8 @@ DEFAULTS: dict[str, Any] = {
     },
     "checks": {},
     "quality": {},
+    "business_hours": None,
+    "service_level_seconds": 20,
     "sources": {
         "tickets": {"format": "zendesk"},
         "calls": {"format": "zendesk_talk"},
@@ -180,6 +183,9 @@ class WhycallConfig:
     sources: dict[str, SourceProfile]
     checks: dict[str, str] = field(default_factory=dict)
     quality: dict[str, Any] = field(default_factory=dict)  # data-quality thresholds (expectations/params.py)
+    # schedule (default / department id) → ISO weekday → [(start, end) local minutes]; None: no business hours
+    business_hours: dict[str, dict[int, list[tuple[int, int]]]] | None = None
+    service_level_seconds: float = 20
     path: Path = Path(CONFIG_FILE)  # the whycall.yml read (or that would be read): named in messages
 
     def dbt_vars(self) -> dict[str, Any]:
@@ -199,6 +205,8 @@ class WhycallConfig:
                 "action_weeks": rules["action_weeks"],
                 "candidate_threshold": rules["candidate_threshold"],
                 "handle_time_sources": handle_time_sources(self.sources),
+                "business_hours": business_hours.flatten(self.business_hours),
+                "service_level_seconds": self.service_level_seconds,
             }
         )
 
@@ -267,6 +275,8 @@ def build_config(user: Any, path: Path = Path(CONFIG_FILE)) -> WhycallConfig:
     v.keys(quality, sorted(QUALITY_KEYS), "quality")
     v.keys(user_sources, {name: None for name in SOURCES}, "sources")
     sources = {name: v.source(name, user_sources.get(name)) for name in SOURCES}
+    hours = business_hours.validate(user.get("business_hours"), v.fail)
+    service_level = v.number(merged["service_level_seconds"], "service_level_seconds")
     return WhycallConfig(
         timezone=timezone,
         currency=currency,
@@ -276,6 +286,8 @@ def build_config(user: Any, path: Path = Path(CONFIG_FILE)) -> WhycallConfig:
         sources=sources,
         checks=checks,
         quality=quality,
+        business_hours=hours,
+        service_level_seconds=service_level,
         path=path,
     )
 

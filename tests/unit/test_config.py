@@ -28,6 +28,8 @@ EXPECTED_DEFAULT_VARS = {
     "action_weeks": 8,
     "candidate_threshold": 3.5,
     "handle_time_sources": ["calls:talk"],
+    "business_hours": [],  # CONTRACT §3: optional, without it every *_business_minutes is NULL
+    "service_level_seconds": 20,
 }
 
 

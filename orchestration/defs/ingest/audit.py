@@ -7,7 +7,7 @@ from orchestration.defs.resources import WhycallResource
 from orchestration.lib.progress import report
 from orchestration.lib.raw_schema import REFERENCE_FIELDS
 
-INGEST_KEYS = [dg.AssetKey(["raw", s]) for s in ("tickets", "calls", "surveys", *REFERENCE_FIELDS)]
+INGEST_KEYS = [dg.AssetKey(["raw", s]) for s in ("tickets", "calls", "surveys", "ticket_events", *REFERENCE_FIELDS)]
 
 
 @dg.multi_asset(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from orchestration.lib.config import SOURCES, WhycallConfig, load_config, suggest
-from orchestration.lib.parsers import csv_profile, qualtrics, reference, talk, zendesk
+from orchestration.lib.parsers import csv_profile, qualtrics, reference, talk, zendesk, zendesk_events
 from orchestration.lib.parsers.native import NativeReader, native_reader
 from orchestration.lib.raw_schema import REFERENCE_FIELDS
 from orchestration.lib.records import Chunk, InputError, Reject
@@ -32,6 +32,8 @@ EXTENSIONS = {
     "csv": (".csv", ".tsv", ".txt"),
 }
 REFERENCE_PREFIX = "reference:"
+# Zendesk ticket history (audits, ticket events, ticket metric events): one fixed format, no profile.
+HISTORY_SOURCE = "ticket_events"
 
 __all__ = ["EXTENSIONS", "PARSERS", "NativeReader", "Parsed", "collect", "discover_files", "native_reader", "parse_file"]
 
@@ -43,16 +45,17 @@ class Parsed:
     rows: list[dict] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     superseded: int = 0
+    exploded: int = 0
     chunks: int = 0
 
     @property
     def rows_read(self) -> int:
-        return len(self.rows) + len(self.rejects) + self.superseded
+        return len(self.rows) + len(self.rejects) + self.superseded - self.exploded
 
     @property
     def rows_loaded(self) -> int:
         """As the audit counts them: superseded versions are loaded records (CONTRACT §4)."""
-        return len(self.rows) + self.superseded
+        return len(self.rows) + self.superseded - self.exploded
 
 
 def collect(chunks: Iterable[Chunk]) -> Parsed:
@@ -61,12 +64,13 @@ def collect(chunks: Iterable[Chunk]) -> Parsed:
         out.rows.extend(chunk.rows)
         out.rejects.extend(chunk.rejects)
         out.superseded += chunk.superseded
+        out.exploded += chunk.exploded
         out.chunks += 1
     return out
 
 
 def _unknown_source(source: str) -> ValueError:
-    choices = [*SOURCES, *(REFERENCE_PREFIX + name for name in REFERENCE_FIELDS)]
+    choices = [*SOURCES, HISTORY_SOURCE, *(REFERENCE_PREFIX + name for name in REFERENCE_FIELDS)]
     hint = suggest(source, choices)
     return ValueError(
         f"unknown source {source!r}" + (f"; {hint}" if hint else "") + f" (known: {', '.join(choices)})"
@@ -78,6 +82,8 @@ def parse_file(path: Path, source: str, config: WhycallConfig) -> Iterator[Chunk
     path = Path(path)
     if source.startswith(REFERENCE_PREFIX):
         return reference.parse(path, source[len(REFERENCE_PREFIX) :], config)
+    if source == HISTORY_SOURCE:
+        return zendesk_events.parse(path, config)
     if source not in SOURCES:
         raise _unknown_source(source)
     profile = config.sources[source]
@@ -104,13 +110,16 @@ def discover_files(landing: Path, source: str, config: WhycallConfig | None = No
         if any(name not in REFERENCE_FIELDS for name in names):
             raise _unknown_source(source)
         return [p for p in (landing / "reference" / f"{name}.csv" for name in names) if p.is_file()]
-    if source not in SOURCES:
+    if source not in (*SOURCES, HISTORY_SOURCE):
         raise _unknown_source(source)
     folder = landing / source
     if not folder.is_dir():
         return []
-    config = config or load_config(landing)
-    extensions = EXTENSIONS[config.sources[source].format]
+    if source == HISTORY_SOURCE:
+        extensions: tuple[str, ...] = (".json",)
+    else:
+        config = config or load_config(landing)
+        extensions = EXTENSIONS[config.sources[source].format]
     found = [
         p
         for p in folder.rglob("*")

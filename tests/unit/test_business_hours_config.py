@@ -50,3 +50,13 @@ def test_service_level_seconds_must_be_a_number():
 def test_midnight_end_is_allowed():
     rows = build_config({"business_hours": {"default": {"sat": "00:00-24:00"}}}).dbt_vars()["business_hours"]
     assert rows == [{"schedule": "default", "isodow": 6, "start_minute": 0, "end_minute": 1440}]
+
+
+def test_holidays_csv_department_is_optional(tmp_path):
+    from orchestration.lib.parsers import collect, parse_file
+
+    path = tmp_path / "holidays.csv"
+    path.write_text("date,name\n2024-12-25,Christmas\nnot-a-date,Oops\n")
+    parsed = collect(parse_file(path, "reference:holidays", build_config({})))
+    assert [(str(r["date"]), r["name"], r["department_id"]) for r in parsed.rows] == [("2024-12-25", "Christmas", None)]
+    assert [r.line for r in parsed.rejects] == [3]

@@ -111,9 +111,9 @@ def events() -> list[dict]:
 def lifecycle_dataset() -> dict[str, list[dict]]:
     data = dataset()
     data["tickets"] = data["tickets"] + [
-        ticket(9001, "2024-03-01 09:00:00", "cust-l1", "email", reason_raw="new_order", status="solved"),
-        ticket(9002, "2024-03-29 15:00:00", "cust-l2", "web", reason_raw="late_delivery", status="solved"),
-        ticket(9003, "2024-03-05 09:00:00", "cust-l3", "email", status="pending"),
+        ticket(9001, "2024-03-01 09:00:00", "cust-l1", "email", reason_raw="new_order", status="solved", _record=9001),
+        ticket(9002, "2024-03-29 15:00:00", "cust-l2", "web", reason_raw="late_delivery", status="solved", _record=9002),
+        ticket(9003, "2024-03-05 09:00:00", "cust-l3", "email", status="pending", _record=9003),
     ]
     data["ticket_events"] = events()
     data["holidays"] = [

@@ -7,9 +7,10 @@ with events as (
 ),
 
 horizon as (
+    -- what has been observed so far: a breach event carries the time the target will breach, maybe still ahead
     select max(event_at) as as_of
     from (
-        select event_at from events
+        select event_at from events where event_type <> 'breach'
         union all
         select created_at from {{ ref('stg_zendesk__ticket_events') }}
     ) as all_events

@@ -132,3 +132,25 @@ def test_real_metric_event_fixture_loads_without_an_sla(lifecycle):
     event = one(lifecycle, "select * from staging.stg_zendesk__ticket_metric_events where ticket_id = '155'")
     assert (event["metric"], event["event_type"], event["instance_id"]) == ("agent_work_time", "measure", 0)
     assert lifecycle.execute("select count(*) from marts.ticket_lifecycle where ticket_id = '155'").fetchone() == (0,)
+
+
+def test_effort_columns_of_driver_ranking_and_scorecard(lifecycle):
+    # new_order has one ticket with history (9001): 1140 business minutes to the last solve, 3 replies, reopened,
+    # moved from G1 to G2; late_delivery's 9002: 90 minutes, 1 reply, neither reopened nor handed off
+    rows = {r[0]: r[1:] for r in lifecycle.execute(
+        "select reason_code, tickets_with_history, median_resolution_business_minutes, replies_per_ticket, "
+        "reopen_rate, transfer_rate from marts.driver_ranking where reason_code in ('new_order', 'late_delivery')"
+    ).fetchall()}
+    assert rows["new_order"] == (1, 1140.0, 3.0, 1.0, 1.0)
+    assert rows["late_delivery"] == (1, 90.0, 1.0, 0.0, 0.0)
+    sales = one(lifecycle, "select * from marts.department_scorecard where department_id = 'SALES' "
+                           "and month = date '2024-03-01'")
+    assert (sales["tickets_with_history"], sales["transfer_rate"]) == (1, 1.0)
+
+
+def test_service_levels_daily_ticket_cells(lifecycle):
+    cell = one(lifecycle, "select * from marts.service_levels_daily where contact_date = date '2024-03-29' "
+                          "and reason_code = 'late_delivery' and channel = 'web'")
+    assert (cell["tickets_with_history"], cell["first_reply_median_business_minutes"]) == (1, 90.0)
+    # 9002: first reply breached, resolution achieved -> 1 of 2 targets
+    assert (cell["first_reply_sla_measured"], cell["first_reply_sla_achieved"], cell["sla_achievement"]) == (1, 0, 0.5)

@@ -80,5 +80,20 @@ select
     cast(suspect_contacts as bigint) as suspect_contacts,
     cast(
         row_number() over (order by unwanted_contacts desc, contacts desc, cost desc, reason_code) as integer
-    ) as rank
+    ) as rank,
+    -- customer effort of the reason's Zendesk tickets with history (int_ticket_effort, ticket_lifecycle)
+    cast(effort.tickets_with_history as bigint) as tickets_with_history,
+    cast(effort.median_resolution_business_minutes as double) as median_resolution_business_minutes,
+    cast(effort.median_first_reply_business_minutes as double) as median_first_reply_business_minutes,
+    cast(effort.replies_per_ticket as double) as replies_per_ticket,
+    cast(effort.reopen_rate as double) as reopen_rate,
+    cast(effort.transfer_rate as double) as transfer_rate
 from measured
+left join (
+    select
+        reason_code as effort_reason_code, tickets_with_history, median_resolution_business_minutes,
+        median_first_reply_business_minutes, replies_per_ticket, reopen_rate, transfer_rate
+    from {{ ref('int_ticket_effort') }}
+    where grain = 'reason'
+) as effort
+    on effort.effort_reason_code = measured.reason_code

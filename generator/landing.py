@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo
 
 from generator import reference as ref
 from generator import texts
-from generator.history import Facts, ticket_history
+from generator.history import Audit, Facts, ticket_history
 
 TIMEZONE = "Europe/Brussels"
 TZ = ZoneInfo(TIMEZONE)
@@ -269,6 +269,7 @@ class _Ticket:
         "description",
         "first_reply",
         "group_id",
+        "history",
         "id",
         "initial_status",
         "lang",
@@ -803,6 +804,7 @@ class _Landing:
         if self.ticket_events and t.solved is not None and t.created + 60 * t.first_reply >= t.solved:
             # the first reply comes before the solve in the history: the metric set says the same
             t.first_reply = max(1, (t.solved - t.created) // 180)
+        t.history = self._plan_history(t, s) if self.ticket_events and not deleted else None
         if t.solved is not None and t.solved < day_end:
             self._emit_ticket(t, "solved", t.solved, tickets)
         else:
@@ -820,27 +822,40 @@ class _Landing:
                 self.pending_tickets[lt // DAY].append((lt, "closed", t))
             if s.kind in ("", "repeat") and rng.random() < SURVEY_PROB:
                 self._schedule_response(t, s)
-        if self.ticket_events and not deleted:
-            self._plan_history(t, s, closed_at)
+        if t.history is not None and closed_at is not None:
+            close = Audit(closed_at, -1, [{"type": "Change", "field_name": "status", "value": "closed",
+                                           "previous_value": "solved"}])
+            self.pending_history[closed_at // DAY].append((closed_at, 0, t.id, close))
         return t.id
 
     # ---- ticket history (ticket_events/) ----------------------------------------------------------------
-    def _plan_history(self, t: _Ticket, s: _Spec, closed_at: int | None) -> None:
+    def _plan_history(self, t: _Ticket, s: _Spec) -> list[tuple[int, int, int]]:
+        """Queue the ticket's audits and metric events by day; return its marks (lt, agent replies, reopens)
+        from which each version's metric set is counted, as Zendesk counts them at that time."""
         hrng = self.history_rng
         answered = t.solved is not None or t.initial_status != "new"
         second = _AGENTS[(_AGENTS.index(t.assignee_id) + 1 + hrng.randrange(len(_AGENTS) - 1)) % len(_AGENTS)]
+        # an integration (api) ticket may name an agent as requester: its customer side gets an end-user id
+        requester = t.customer if t.customer not in _AGENT_SET else 370000000000 + t.id
         facts = Facts(
             ticket_id=t.id, created=t.created, first_reply_minutes=t.first_reply if answered else None,
             solved=t.solved, reopens=t.reopens, replies=t.replies, initial_status=t.initial_status,
-            requester=t.customer, agent=t.assignee_id, second_agent=second,
+            requester=requester, agent=t.assignee_id, second_agent=second,
             first_group=_GROUPS["customer_service"], final_group=t.group_id, priority=t.priority,
-            agent_created=s.channel == "voice", closed=closed_at,
+            agent_created=s.channel == "voice",
         )
         audits, metrics = ticket_history(facts, hrng)
-        for audit in audits:
+        marks = []
+        for n, audit in enumerate(audits):
             self.pending_history[audit.lt // DAY].append((audit.lt, 0, t.id, audit))
+            replies = 0 if n == 0 else sum(
+                e["type"] == "Comment" and e["public"] and e["author_id"] in _AGENT_SET for e in audit.events)
+            reopens = sum(e.get("field_name") == "status" and e.get("previous_value") == "solved"
+                          and e["value"] != "closed" for e in audit.events)
+            marks.append((audit.lt, replies, reopens))
         for lt, event in metrics:
             self.pending_history[lt // DAY].append((lt, 1, t.id, event))
+        return marks
 
     def _write_history(self, idx: int, day: date) -> None:
         items = sorted(self.pending_history.pop(idx, []), key=lambda x: (x[0], x[1], x[2]))
@@ -1000,6 +1015,16 @@ class _Landing:
         if status != "deleted" and self.metric_sets:
             full = (t.solved - t.created) // 60 if solved else None
             answered = status != "new"
+            reply, replies, reopens = t.first_reply, (t.replies if solved else min(1, t.replies) * answered), (
+                t.reopens if solved else 0)
+            if t.history is not None:
+                # as Zendesk counts them from the history so far, in elapsed UTC minutes (a DST change counts)
+                seen = [m for m in t.history if m[0] <= lt]
+                replies, reopens = sum(m[1] for m in seen), sum(m[2] for m in seen)
+                first = next((m[0] for m in seen if m[1]), None)
+                answered = first is not None
+                reply = (clock.epoch(first) - clock.epoch(t.created)) // 60 if answered else None
+                full = (clock.epoch(t.solved) - clock.epoch(t.created)) // 60 if solved else None
             metric = {
                 "id": t.id + 700000000,
                 "ticket_id": t.id,
@@ -1007,12 +1032,12 @@ class _Landing:
                 "updated_at": updated,
                 "group_stations": 2 if t.group_id != _GROUPS["customer_service"] else 1,
                 "assignee_stations": 1 + (t.reopens > 0),
-                "reopens": t.reopens if solved else 0,
-                "replies": t.replies if solved else min(1, t.replies) * answered,
+                "reopens": reopens,
+                "replies": replies,
                 "solved_at": clock.iso_utc(t.solved) if solved else None,
                 "reply_time_in_minutes": {
-                    "calendar": t.first_reply if answered else None,
-                    "business": t.first_reply // 3 if answered else None,
+                    "calendar": reply if answered else None,
+                    "business": reply // 3 if answered else None,
                 },
                 "full_resolution_time_in_minutes": {
                     "calendar": full,

@@ -45,7 +45,7 @@ contact_counts as (
             as one_touch_known,
         sum(case when not is_suspect and direction = 'inbound' and is_one_touch is null then 1 else 0 end)
             as one_touch_unknown,
-        cast(sum(case when not is_suspect then cast(cost as decimal(18, 4)) else 0 end) as double) as cost,  -- decimal sum: identical on every re-run
+        cast(sum(case when not is_suspect then {{ exact_cost('cost') }} else 0 end) as double) as cost,  -- decimal sum: identical on every re-run
         sum(case when is_suspect then 1 else 0 end) as suspect_contacts
     from enriched
     where department_id is not null

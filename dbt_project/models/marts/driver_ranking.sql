@@ -25,7 +25,7 @@ contact_counts as (
         sum(case when not is_suspect and is_repeat then 1 else 0 end) as repeat_contacts,
         sum(case when not is_suspect and incident_id is not null then 1 else 0 end) as incident_contacts,
         sum(case when not is_suspect then handle_seconds else 0 end) as handle_seconds,
-        cast(sum(case when not is_suspect then cast(cost as decimal(18, 4)) else 0 end) as double) as cost,  -- decimal sum: identical on every re-run
+        cast(sum(case when not is_suspect then {{ exact_cost('cost') }} else 0 end) as double) as cost,  -- decimal sum: identical on every re-run
         sum(case when is_suspect then 1 else 0 end) as suspect_contacts
     from enriched
     group by reason_code

@@ -1,7 +1,16 @@
 -- Do whycall's lifecycle figures, computed from the ticket history, agree with Zendesk's own metric sets
 -- (side-loaded with the ticket export)? Per metric: the tickets where both exist, those within 1 minute (counts:
 -- equal), the share, and a few tickets that disagree to look at. No row for a metric no ticket has both ways.
-with pairs as (
+-- A metric set is Zendesk's count at the moment of the ticket version it came with: it is compared only when no
+-- audit came after that version (a later reply or reopen is in the history, not yet in the metric set; the next
+-- export of the ticket brings the metric set that counts it).
+with exported as (
+    select native_id as ticket_id, updated_at
+    from {{ ref('stg_zendesk__tickets') }}
+    where source_system = 'zendesk'
+),
+
+pairs as (
     select
         lifecycle.ticket_id,
         contacts.first_reply_minutes as zendesk_first_reply,
@@ -15,6 +24,11 @@ with pairs as (
     from {{ ref('ticket_lifecycle') }} as lifecycle
     inner join {{ ref('fct_contacts') }} as contacts
         on contacts.contact_id = lifecycle.contact_id
+    inner join {{ ref('int_ticket_history') }} as history
+        on history.ticket_id = lifecycle.ticket_id
+    inner join exported
+        on exported.ticket_id = lifecycle.ticket_id
+    where history.latest_audit_at <= exported.updated_at
 ),
 
 compared as (

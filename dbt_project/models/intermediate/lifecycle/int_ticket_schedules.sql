@@ -39,12 +39,17 @@ select
     contacts.channel,
     contacts.contact_date,
     contacts.is_suspect,
+    {%- if departments %}
     case
     {%- for department in departments %}
         when contacts.reason_department_id = '{{ department | replace("'", "''") }}' then '{{ department | replace("'", "''") }}'
     {%- endfor %}
         else 'default'
     end as schedule
+    {%- else %}
+    -- no schedule by department (or no business hours at all): a case without a when is not SQL
+    'default' as schedule
+    {%- endif %}
 from {{ ref('int_ticket_history') }} as history
 left join contacts
     on contacts.ticket_id = history.ticket_id

@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from app.i18n_effort import TEXTS as _EFFORT_TEXTS
+
 LANGS = ("en", "fr")
 DEFAULT_LANG = "en"
 LANG_NAMES = {"en": "English", "fr": "Français"}
@@ -722,6 +724,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         ),
     ),
 }
+
+# the lifecycle page's labels live with each other (app/i18n_effort.py); a key defined twice is a mistake
+assert not TEXTS.keys() & _EFFORT_TEXTS.keys(), sorted(TEXTS.keys() & _EFFORT_TEXTS.keys())
+TEXTS.update(_EFFORT_TEXTS)
 
 
 def t(key: str, lang: str, **values: Any) -> str:

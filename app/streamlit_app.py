@@ -29,6 +29,7 @@ PAGES = (
     ("why.py", "page_why", ":material/help:", "why", "nav_section_questions"),
     ("departments.py", "page_departments", ":material/apartment:", "departments", "nav_section_questions"),
     ("incidents.py", "page_incidents", ":material/bolt:", "incidents", "nav_section_questions"),
+    ("effort.py", "page_effort", ":material/hourglass_top:", "effort", "nav_section_questions"),
     ("actions.py", "page_actions", ":material/task_alt:", "actions", "nav_section_questions"),
     (
         "closed_loop.py",

@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 
 from generator import reference as ref
 from generator import texts
+from generator.history import Audit, Facts, ticket_history
 
 TIMEZONE = "Europe/Brussels"
 TZ = ZoneInfo(TIMEZONE)
@@ -83,12 +84,14 @@ _REPEAT_DELAY_CUM = tuple(accumulate((30, 22, 16, 12, 10, 10)))  # days 1..6 aft
 _PRIORITIES = ("normal",) * 14 + ("low", "low", "high", "high", "high", "urgent")
 _SCORE_RANGES = {"unhappy": (0, 6, 1, 2, 1, 3), "neutral": (7, 8, 3, 4, 4, 5), "happy": (9, 10, 4, 5, 6, 7)}
 _AGENTS = tuple(362000000001 + i for i in range(40))
+_AGENT_SET = frozenset(_AGENTS)
 _GROUPS = {d.department_id: 363000000001 + i for i, d in enumerate(ref.DEPARTMENTS)}
 _ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 _OUR_FILES = {  # names this generator writes: removed before writing again so no stale day is left
     "tickets": re.compile(r"\d{4}-\d{2}-\d{2}_p\d{4}\.json"),
     "calls": re.compile(r"\d{4}-\d{2}-\d{2}_p\d{4}\.json"),
     "surveys": re.compile(r"qualtrics_responses_\d{4}-W\d{2}\.csv"),
+    "ticket_events": re.compile(r"\d{4}-\d{2}-\d{2}_(audits_p\d{4}|metric_events)\.json"),
 }
 
 
@@ -266,6 +269,7 @@ class _Ticket:
         "description",
         "first_reply",
         "group_id",
+        "history",
         "id",
         "initial_status",
         "lang",
@@ -309,9 +313,16 @@ class _Response:
 
 
 class _Landing:
-    def __init__(self, out: Path, days: int, cpd: int, seed: int, end: date, progress, metric_sets: bool):
+    def __init__(self, out: Path, days: int, cpd: int, seed: int, end: date, progress, metric_sets: bool,
+                 ticket_events: bool = True):
         self.out, self.days, self.cpd, self.seed, self.end = out, days, cpd, seed, end
         self.metric_sets = metric_sets
+        self.ticket_events = ticket_events
+        # its own random stream: the history adds no draw to the tickets, calls and surveys of a seed
+        self.history_rng = Random(seed * 7919 + 20)
+        self.pending_history: dict[int, list[tuple]] = defaultdict(list)
+        self.next_audit = 800000000001
+        self.next_event = 810000000001
         self.start = end - timedelta(days=days - 1)
         self.progress = progress or (lambda _msg: None)
         self.rng = Random(seed)
@@ -499,12 +510,12 @@ class _Landing:
     # ---- one day ------------------------------------------------------------------------------------------
     def run(self) -> GenerationSummary:
         out = self.out
-        for sub in ("tickets", "calls", "surveys", "reference"):
+        for sub in ("tickets", "calls", "surveys", "reference", *(("ticket_events",) if self.ticket_events else ())):
             (out / sub).mkdir(parents=True, exist_ok=True)
         self._clean()
         (out / "whycall.yml").write_text(ref.whycall_yml(), encoding="utf-8")
         self._write_reference()
-        self.files = 8  # whycall.yml and the seven reference files
+        self.files = 9  # whycall.yml and the eight reference files
         vol_file, self.volumes = ref.open_csv(out / "reference" / "volumes.csv", "volumes")
         self.survey_file = None
         self.survey_week = None
@@ -552,6 +563,8 @@ class _Landing:
 
     def _clean(self) -> None:
         for sub, pattern in _OUR_FILES.items():
+            if not (self.out / sub).is_dir():
+                continue
             for p in (self.out / sub).iterdir():
                 if p.is_file() and pattern.fullmatch(p.name):
                     p.unlink()
@@ -584,6 +597,7 @@ class _Landing:
         self.summary.ticket_versions += len(tickets)
         self._write_ticket_pages(day, tickets)
         self._write_call_pages(day, calls)
+        self._write_history(idx, day)
         self._write_volumes(idx, day)
 
     # ---- inbound contacts ---------------------------------------------------------------------------------
@@ -787,6 +801,10 @@ class _Landing:
         if deleted:
             t.solved = None
         t.initial_status = ("new", "open", "open", "open", "pending")[rng.randrange(5)]
+        if self.ticket_events and t.solved is not None and t.created + 60 * t.first_reply >= t.solved:
+            # the first reply comes before the solve in the history: the metric set says the same
+            t.first_reply = max(1, (t.solved - t.created) // 180)
+        t.history = self._plan_history(t, s) if self.ticket_events and not deleted else None
         if t.solved is not None and t.solved < day_end:
             self._emit_ticket(t, "solved", t.solved, tickets)
         else:
@@ -797,13 +815,80 @@ class _Landing:
         if deleted:
             lt = created + rng.randint(HOUR, 2 * DAY)
             self.pending_tickets[lt // DAY].append((lt, "deleted", t))
+        closed_at = None
         if t.solved is not None:
             if rng.random() < 0.2:  # Zendesk closes solved tickets after 4 days: some exports catch it
-                lt = t.solved + 4 * DAY + rng.randint(0, 6 * HOUR)
+                lt = closed_at = t.solved + 4 * DAY + rng.randint(0, 6 * HOUR)
                 self.pending_tickets[lt // DAY].append((lt, "closed", t))
             if s.kind in ("", "repeat") and rng.random() < SURVEY_PROB:
                 self._schedule_response(t, s)
+        if t.history is not None and closed_at is not None:
+            close = Audit(closed_at, -1, [{"type": "Change", "field_name": "status", "value": "closed",
+                                           "previous_value": "solved"}])
+            self.pending_history[closed_at // DAY].append((closed_at, 0, t.id, close))
         return t.id
+
+    # ---- ticket history (ticket_events/) ----------------------------------------------------------------
+    def _plan_history(self, t: _Ticket, s: _Spec) -> list[tuple[int, int, int]]:
+        """Queue the ticket's audits and metric events by day; return its marks (lt, agent replies, reopens)
+        from which each version's metric set is counted, as Zendesk counts them at that time."""
+        hrng = self.history_rng
+        answered = t.solved is not None or t.initial_status != "new"
+        second = _AGENTS[(_AGENTS.index(t.assignee_id) + 1 + hrng.randrange(len(_AGENTS) - 1)) % len(_AGENTS)]
+        # an integration (api) ticket may name an agent as requester: its customer side gets an end-user id
+        requester = t.customer if t.customer not in _AGENT_SET else 370000000000 + t.id
+        facts = Facts(
+            ticket_id=t.id, created=t.created, first_reply_minutes=t.first_reply if answered else None,
+            solved=t.solved, reopens=t.reopens, replies=t.replies, initial_status=t.initial_status,
+            requester=requester, agent=t.assignee_id, second_agent=second,
+            first_group=_GROUPS["customer_service"], final_group=t.group_id, priority=t.priority,
+            agent_created=s.channel == "voice",
+        )
+        audits, metrics = ticket_history(facts, hrng)
+        marks = []
+        for n, audit in enumerate(audits):
+            self.pending_history[audit.lt // DAY].append((audit.lt, 0, t.id, audit))
+            replies = 0 if n == 0 else sum(
+                e["type"] == "Comment" and e["public"] and e["author_id"] in _AGENT_SET for e in audit.events)
+            reopens = sum(e.get("field_name") == "status" and e.get("previous_value") == "solved"
+                          and e["value"] != "closed" for e in audit.events)
+            marks.append((audit.lt, replies, reopens))
+        for lt, event in metrics:
+            self.pending_history[lt // DAY].append((lt, 1, t.id, event))
+        return marks
+
+    def _write_history(self, idx: int, day: date) -> None:
+        items = sorted(self.pending_history.pop(idx, []), key=lambda x: (x[0], x[1], x[2]))
+        if not self.ticket_events:
+            return
+        clock, audits, metrics, users = self.clock, [], [], {}
+        for lt, kind, ticket_id, item in items:
+            if kind == 0:
+                events = []
+                for event in item.events:
+                    events.append({"id": self.next_event, **event})
+                    self.next_event += 1
+                    if event["type"] == "Comment":
+                        author = event["author_id"]
+                        users[author] = "agent" if author in _AGENT_SET else "end-user"
+                audits.append({"id": self.next_audit, "ticket_id": ticket_id, "created_at": clock.iso_utc(lt),
+                               "author_id": item.author, "via": {"channel": "web"}, "events": events})
+                self.next_audit += 1
+            else:
+                metrics.append({"id": self.next_event, "ticket_id": ticket_id, "time": clock.iso_utc(lt), **item})
+                self.next_event += 1
+        folder = self.out / "ticket_events"
+        for n in range(0, max(len(audits), 1), PAGE_SIZE):
+            chunk = audits[n : n + PAGE_SIZE]
+            authors = {e.get("author_id") for a in chunk for e in a["events"]} | {a["author_id"] for a in chunk}
+            page = {"audits": chunk,
+                    "users": [{"id": u, "role": role} for u, role in sorted(users.items()) if u in authors],
+                    "next_page": None, "previous_page": None, "count": len(chunk)}
+            self._write_json(folder / f"{day.isoformat()}_audits_p{n // PAGE_SIZE + 1:04d}.json", page)
+        end_time = clock.epoch((idx + 1) * DAY - 1)
+        self._write_json(folder / f"{day.isoformat()}_metric_events.json", {
+            "ticket_metric_events": metrics, "count": len(metrics), "end_time": end_time,
+            "next_page": f"{ZENDESK}/api/v2/incremental/ticket_metric_events.json?start_time={end_time}"})
 
     def _texts(self, s: _Spec, t: _Ticket, day: date, call: dict | None) -> tuple[str, str]:
         """Subject and description; also decides whether the reason field is set."""
@@ -930,6 +1015,16 @@ class _Landing:
         if status != "deleted" and self.metric_sets:
             full = (t.solved - t.created) // 60 if solved else None
             answered = status != "new"
+            reply, replies, reopens = t.first_reply, (t.replies if solved else min(1, t.replies) * answered), (
+                t.reopens if solved else 0)
+            if t.history is not None:
+                # as Zendesk counts them from the history so far, in elapsed UTC minutes (a DST change counts)
+                seen = [m for m in t.history if m[0] <= lt]
+                replies, reopens = sum(m[1] for m in seen), sum(m[2] for m in seen)
+                first = next((m[0] for m in seen if m[1]), None)
+                answered = first is not None
+                reply = (clock.epoch(first) - clock.epoch(t.created)) // 60 if answered else None
+                full = (clock.epoch(t.solved) - clock.epoch(t.created)) // 60 if solved else None
             metric = {
                 "id": t.id + 700000000,
                 "ticket_id": t.id,
@@ -937,12 +1032,12 @@ class _Landing:
                 "updated_at": updated,
                 "group_stations": 2 if t.group_id != _GROUPS["customer_service"] else 1,
                 "assignee_stations": 1 + (t.reopens > 0),
-                "reopens": t.reopens if solved else 0,
-                "replies": t.replies if solved else min(1, t.replies) * answered,
+                "reopens": reopens,
+                "replies": replies,
                 "solved_at": clock.iso_utc(t.solved) if solved else None,
                 "reply_time_in_minutes": {
-                    "calendar": t.first_reply if answered else None,
-                    "business": t.first_reply // 3 if answered else None,
+                    "calendar": reply if answered else None,
+                    "business": reply // 3 if answered else None,
                 },
                 "full_resolution_time_in_minutes": {
                     "calendar": full,
@@ -1134,6 +1229,7 @@ class _Landing:
         ]
         ref.write_csv(folder / "actions.csv", "actions", actions)
         ref.write_csv(folder / "targets.csv", "targets", self._targets())
+        ref.write_csv(folder / "holidays.csv", "holidays", ref.holidays_rows(self.start, self.end))
 
     def _targets(self) -> list[tuple]:
         """alerts_recontacted per month: explicit months for three departments, a standing target for the rest.
@@ -1214,6 +1310,7 @@ def generate_landing(
     progress: Callable[[str], None] | None = None,
     *,
     metric_sets: bool = True,
+    ticket_events: bool = True,
 ) -> GenerationSummary:
     """Write a synthetic landing zone into ``out`` and return what was planted in it.
 
@@ -1221,7 +1318,9 @@ def generate_landing(
     this generator wrote before in ``out`` are replaced; other files are left alone. ``progress`` gets
     a line per generated month. ``metric_sets=False`` leaves out the side-loaded Zendesk ticket
     metrics (reopens, replies, resolution times): ~25% smaller ticket pages for big benchmarks.
+    ``ticket_events=False`` leaves out the ticket history (audits and metric events in ticket_events/).
     """
     if days < 1 or contacts_per_day < 1:
         raise ValueError("days and contacts_per_day must be at least 1")
-    return _Landing(Path(out), days, contacts_per_day, seed, end or _yesterday(), progress, metric_sets).run()
+    return _Landing(Path(out), days, contacts_per_day, seed, end or _yesterday(), progress, metric_sets,
+                    ticket_events).run()

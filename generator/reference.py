@@ -322,7 +322,45 @@ REFERENCE_HEADERS: dict[str, tuple[str, ...]] = {
     "actions": ("action_id", "reason_code", "department_id", "implemented_on", "description"),
     "volumes": ("date", "department_id", "measure", "value"),
     "targets": ("department_id", "metric", "period", "target"),
+    "holidays": ("date", "name", "department_id"),
 }
+
+
+def _easter(year: int) -> date:
+    """Gregorian Easter Sunday (anonymous algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def holidays_rows(start: date, end: date) -> list[tuple]:
+    """Belgian public holidays of the period (every schedule), plus billing's yearly closing day on 2 January."""
+    from datetime import timedelta
+
+    rows = []
+    for year in range(start.year, end.year + 1):
+        easter = _easter(year)
+        days = [
+            (date(year, 1, 1), "New Year's Day / Nouvel An", ""),
+            (date(year, 1, 2), "Billing closing day / Cloture facturation", "billing"),
+            (easter + timedelta(days=1), "Easter Monday / Lundi de Paques", ""),
+            (date(year, 5, 1), "Labour Day / Fete du Travail", ""),
+            (easter + timedelta(days=39), "Ascension / Ascension", ""),
+            (easter + timedelta(days=50), "Whit Monday / Lundi de Pentecote", ""),
+            (date(year, 7, 21), "National Day / Fete nationale", ""),
+            (date(year, 8, 15), "Assumption / Assomption", ""),
+            (date(year, 11, 1), "All Saints' Day / Toussaint", ""),
+            (date(year, 11, 11), "Armistice / Armistice", ""),
+            (date(year, 12, 25), "Christmas / Noel", ""),
+        ]
+        rows += [(d.isoformat(), name, dept) for d, name, dept in days if start <= d <= end]
+    return sorted(rows)
 
 
 def owner_on(reason: Reason, day: date, move_on: date | None) -> str:
@@ -397,4 +435,10 @@ rules:
             identical_text_min_customers: 5, identical_text_min_chars: 10,
             straight_lining: true}
 default_handle_minutes: {email: 6, web: 6, chat: 8, api: 6, default: 6}
+business_hours:                    # local times; reference/holidays.csv closes whole days
+  default: {mon: "08:00-18:00", tue: "08:00-18:00", wed: "08:00-18:00",
+            thu: "08:00-18:00", fri: "08:00-12:00,13:00-17:00"}
+  by_department: {billing: {mon: "09:00-17:00", tue: "09:00-17:00", wed: "09:00-17:00",
+                            thu: "09:00-17:00", fri: "09:00-16:00"}}
+service_level_seconds: 20
 """

@@ -163,7 +163,7 @@ def run_bench(contacts: int = 1_000_000, workdir: str | None = None) -> int:
     else:
         _say(f"bench: generating {BENCH_DAYS + 1} days × {per_day:,} contacts/day in {full}")
         generate_landing(full, days=BENCH_DAYS + 1, contacts_per_day=per_day, seed=42, end=BENCH_END,
-                         progress=_say, metric_sets=False)
+                         progress=_say, metric_sets=False, ticket_events=False)
         marker.write_text(json.dumps(params))
     held = _split_last_day(full, landing, BENCH_END)
     os.environ["WHYCALL_LANDING_DIR"] = str(landing)

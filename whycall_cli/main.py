@@ -193,7 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--landing", help="landing directory (default $WHYCALL_LANDING_DIR or ./data/landing)")
     p.add_argument("--start-time", default=None, help="first pull only: epoch seconds or YYYY-MM-DD (UTC); "
                    "default 0 = whole history; later pulls resume from the saved cursor")
-    p.add_argument("--streams", default="tickets,calls", help="comma-separated: tickets,calls")
+    p.add_argument("--streams", default="tickets,calls", help="comma-separated, from tickets, calls, "
+                   "ticket_events, ticket_metric_events (the ticket history, into ticket_events/)")
     p.add_argument("--max-pages", type=int, default=None, help="stop each stream after N pages (resumable)")
     p.add_argument("--restart", action="store_true", help="ignore the saved cursor and start at --start-time")
     p.set_defaults(func=cmd_pull)

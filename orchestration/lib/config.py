@@ -38,6 +38,7 @@ from typing import Any
 import yaml
 
 from expectations.params import QUALITY_KEYS
+from orchestration.lib import business_hours
 from orchestration.lib.raw_schema import CONTACT_FIELDS, SURVEY_FIELDS
 from orchestration.lib.records import InputError
 from orchestration.lib.timeparse import check_format, resolve_timezone
@@ -114,6 +115,8 @@ DEFAULTS: dict[str, Any] = {
         "phone_regions": ["BE", "FR", "NL", "LU", "DE"],
         "patterns": {},
     },
+    "business_hours": None,
+    "service_level_seconds": 20,
     "sources": {
         "tickets": {"format": "zendesk"},
         "calls": {"format": "zendesk_talk"},
@@ -195,6 +198,9 @@ class WhycallConfig:
     checks: dict[str, str] = field(default_factory=dict)
     quality: dict[str, Any] = field(default_factory=dict)  # data-quality thresholds (expectations/params.py)
     privacy: dict[str, Any] = field(default_factory=lambda: copy.deepcopy(DEFAULTS["privacy"]))
+    # schedule (default / department id) → ISO weekday → [(start, end) local minutes]; None: no business hours
+    business_hours: dict[str, dict[int, list[tuple[int, int]]]] | None = None
+    service_level_seconds: float = 20
     path: Path = Path(CONFIG_FILE)  # the whycall.yml read (or that would be read): named in messages
 
     def dbt_vars(self) -> dict[str, Any]:
@@ -216,6 +222,8 @@ class WhycallConfig:
                 "handle_time_sources": handle_time_sources(self.sources),
                 # no model reads it: a change of the masking rules rebuilds the marts (build_state)
                 "privacy": self.privacy,
+                "business_hours": business_hours.flatten(self.business_hours),
+                "service_level_seconds": self.service_level_seconds,
             }
         )
 
@@ -285,6 +293,8 @@ def build_config(user: Any, path: Path = Path(CONFIG_FILE)) -> WhycallConfig:
     privacy = v.privacy(merged["privacy"])
     v.keys(user_sources, {name: None for name in SOURCES}, "sources")
     sources = {name: v.source(name, user_sources.get(name)) for name in SOURCES}
+    hours = business_hours.validate(user.get("business_hours"), v.fail)
+    service_level = v.number(merged["service_level_seconds"], "service_level_seconds")
     return WhycallConfig(
         timezone=timezone,
         currency=currency,
@@ -295,6 +305,8 @@ def build_config(user: Any, path: Path = Path(CONFIG_FILE)) -> WhycallConfig:
         checks=checks,
         quality=quality,
         privacy=privacy,
+        business_hours=hours,
+        service_level_seconds=service_level,
         path=path,
     )
 

@@ -30,7 +30,8 @@ from orchestration.lib.raw_schema import REFERENCE_FIELDS
 from orchestration.lib.records import InputError
 
 REFERENCE = "reference"
-FOLDERS = (*SOURCES, REFERENCE)
+HISTORY = "ticket_events"  # Zendesk ticket history (audits, ticket events, metric events): one fixed format
+FOLDERS = (*SOURCES, HISTORY, REFERENCE)
 LANDING = "landing"  # the audit source of a file outside every source folder
 # What each format reads (before compression). A ``.gz`` of one of them, or a ``.zip`` holding one, is read too.
 EXTENSIONS = {
@@ -136,13 +137,13 @@ def _classify_one(relative: PurePosixPath, path: Path, config: WhycallConfig) ->
     suffix = content_suffix(relative.name)
     if folder == REFERENCE:
         return _classify_reference(relative, path, suffix)
-    fmt = config.sources[folder].format
+    fmt = "zendesk" if folder == HISTORY else config.sources[folder].format
     allowed = EXTENSIONS[fmt]
     if _reads(suffix, allowed):
         return Landed(folder, path)
     shown = suffix or "(none)"
     fix = f"format {fmt} reads {_described(allowed)}"
-    if fmt != "csv" and suffix in EXTENSIONS["csv"]:
+    if fmt != "csv" and suffix in EXTENSIONS["csv"] and folder != HISTORY:
         fix += f"; for a CSV export set sources.{folder}.format: csv with a profile (docs/profiles/)"
     return Ignored(folder, file, f"extension {shown} is not read for {folder} ({fix})")
 

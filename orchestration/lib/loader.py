@@ -388,7 +388,7 @@ def _append_file(con, run_id, source, table, path, relname, sha, chunks, extra, 
             pending, pending_rows = [], 0
         # events folded into a later version (CSV group_by) are loaded records, resolved later,
         # like superseded Zendesk versions (CONTRACT §4): they count, they are not rejects
-        loaded += len(chunk.rows) + chunk.superseded
+        loaded += len(chunk.rows) + chunk.superseded - chunk.exploded
         if chunk.rejects:
             reject_rows = [
                 {

@@ -58,6 +58,30 @@ SURVEY_FIELDS: list[tuple[str, pa.DataType]] = [
     ("finished", pa.bool_()),
 ]
 
+# Zendesk ticket history (ticket_events/): one row per child event of an audit (or of an incremental
+# ticket event), or one row per ticket metric event (``kind`` says which). Timestamps UTC.
+TICKET_EVENT_FIELDS: list[tuple[str, pa.DataType]] = [
+    ("kind", pa.string()),  # audit | metric
+    ("ticket_id", pa.string()),
+    ("audit_id", pa.string()),  # audit / ticket event id; metric events: null
+    ("event_id", pa.string()),  # child event id / metric event id
+    ("created_at", pa.timestamp("us")),  # the audit's created_at / the metric event's time
+    ("author_id", pa.string()),  # comment author, else the audit's author (updater)
+    ("author_role", pa.string()),  # end-user | agent | admin from the side-loaded users; null if unknown
+    ("via_channel", pa.string()),
+    ("event_type", pa.string()),  # Create | Change | Comment | ... ; metric: activate, pause, fulfill, apply_sla, breach...
+    ("field_name", pa.string()),  # status, group_id, assignee_id, tags... (Create / Change)
+    ("value", pa.string()),  # lists joined by one space
+    ("previous_value", pa.string()),
+    ("is_public", pa.bool_()),  # Comment events
+    ("metric", pa.string()),  # metric events: reply_time, requester_wait_time, agent_work_time...
+    ("instance_id", pa.int32()),
+    ("sla_policy", pa.string()),  # apply_sla: the policy title (else its id)
+    ("sla_target_minutes", pa.float64()),
+    ("sla_business_hours", pa.bool_()),
+    ("is_deleted", pa.bool_()),  # a breach event Zendesk later withdrew
+]
+
 # Reference files (CONTRACT §2): column -> type. Dates are local business dates.
 REFERENCE_FIELDS: dict[str, list[tuple[str, pa.DataType]]] = {
     "departments": [
@@ -105,6 +129,11 @@ REFERENCE_FIELDS: dict[str, list[tuple[str, pa.DataType]]] = {
         ("measure", pa.string()),
         ("value", pa.float64()),
     ],
+    "holidays": [
+        ("date", pa.date32()),
+        ("name", pa.string()),
+        ("department_id", pa.string()),  # empty: every schedule
+    ],
     "targets": [
         ("department_id", pa.string()),
         ("metric", pa.string()),
@@ -123,7 +152,7 @@ LOADER_FIELDS: list[tuple[str, pa.DataType]] = [
 
 AUDIT_FIELDS: list[tuple[str, pa.DataType]] = [
     ("run_id", pa.string()),
-    ("source", pa.string()),  # tickets | calls | surveys | reference | landing (a file outside the source folders)
+    ("source", pa.string()),  # tickets | ticket_events | calls | surveys | reference | landing (outside the source folders)
     ("file", pa.string()),
     ("sha256", pa.string()),
     ("status", pa.string()),  # loaded | duplicate | ignored | rejected_file | deferred
@@ -180,6 +209,7 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
     "tickets": CONTACT_FIELDS + LOADER_FIELDS + MASKED_CONTACT_FIELDS,
     "calls": CONTACT_FIELDS + LOADER_FIELDS + MASKED_CONTACT_FIELDS,
     "surveys": SURVEY_FIELDS + LOADER_FIELDS + MASKED_SURVEY_FIELDS,
+    "ticket_events": TICKET_EVENT_FIELDS + LOADER_FIELDS,
     **{name: fields + LOADER_FIELDS for name, fields in REFERENCE_FIELDS.items()},
     "load_audit": AUDIT_FIELDS,
     "rejects": REJECT_FIELDS + MASKED_REJECT_FIELDS,

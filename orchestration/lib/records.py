@@ -22,6 +22,9 @@ class Chunk:
     # (an event log keeps one row per key). They produce no row; the audit counts them as read and
     # loaded, like superseded Zendesk versions (CONTRACT §4), so rows_read = loaded + rejected holds.
     superseded: int = 0
+    # Rows beyond one per record: a Zendesk audit is one record of its page but one row per child
+    # event. The audit counts records (CONTRACT §4), so the loader subtracts these.
+    exploded: int = 0
 
     @property
     def full(self) -> bool:

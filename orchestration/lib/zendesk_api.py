@@ -7,9 +7,14 @@
   with ``start_time`` on the first call, then ``cursor=<after_cursor>`` until ``end_of_stream``
   (optionally ``include=metric_sets``, which the ticket parser joins by ``ticket_id``);
 - calls: the Talk incremental calls export, ``GET /api/v2/channels/voice/stats/incremental/calls.json``
-  with ``start_time``, following ``next_page`` (its ``start_time`` = the previous ``end_time``).
+  with ``start_time``, following ``next_page`` (its ``start_time`` = the previous ``end_time``);
+- ticket_events: the incremental ticket event export with its comments,
+  ``GET /api/v2/incremental/ticket_events.json?include=comment_events``, time-based like the calls;
+- ticket_metric_events: ``GET /api/v2/incremental/ticket_metric_events.json``, time-based (no
+  ``end_of_stream``: the stream ends when a page brings nothing new).
 
-Pages land in ``landing/tickets/zendesk_api_<utc-stamp>_<seq>.json`` and ``landing/calls/...``,
+Pages land in ``landing/tickets/zendesk_api_<utc-stamp>_<seq>.json``, ``landing/calls/...`` and (both history
+streams) ``landing/ticket_events/...``,
 written to a hidden temporary name and renamed, so a reader never sees half a page. After each page
 the next cursor / start_time is saved (atomically) in ``landing/.whycall/zendesk_cursor.json``; a new
 pull resumes from it, so a pull that fails mid-stream resumes after the last page written.
@@ -17,7 +22,8 @@ pull resumes from it, so a pull that fails mid-stream resumes after the last pag
 Time-based quirk handled here: Talk's ``next_page`` keeps returning the last call(s) again (records with
 ``updated_at >= start_time``, ``count`` > 0, ``end_time`` not moving). The calls updated at the saved
 ``start_time`` are remembered with the cursor, and a page holding only calls already written ends the
-stream, so repeated pulls never write the same boundary page again.
+stream, so repeated pulls never write the same boundary page again. The two history streams page the same way
+(their records keyed by id and time).
 
 Credentials come from the environment (``credentials_from_env``); the token and the Authorization
 header are never logged, printed or put into an exception message. No Dagster import.
@@ -63,12 +69,25 @@ __all__ = [
     "pull_zendesk",
 ]
 
-STREAMS = ("tickets", "calls")
+STREAMS = ("tickets", "calls", "ticket_events", "ticket_metric_events")
+DEFAULT_STREAMS = ("tickets", "calls")
 CURSOR_FILE = Path(".whycall") / "zendesk_cursor.json"
 LOCK_FILE = Path(".whycall") / "zendesk_pull.lock"
 TICKETS_PATH = "/api/v2/incremental/tickets/cursor.json"
 CALLS_PATH = "/api/v2/channels/voice/stats/incremental/calls.json"
-MAIN_ARRAY = {"tickets": "tickets", "calls": "calls"}
+TICKET_EVENTS_PATH = "/api/v2/incremental/ticket_events.json"
+METRIC_EVENTS_PATH = "/api/v2/incremental/ticket_metric_events.json"
+MAIN_ARRAY = {"tickets": "tickets", "calls": "calls", "ticket_events": "ticket_events",
+              "ticket_metric_events": "ticket_metric_events"}
+# the landing folder of each stream: both ticket history streams land where the history parser reads
+FOLDER = {"tickets": "tickets", "calls": "calls", "ticket_events": "ticket_events",
+          "ticket_metric_events": "ticket_events"}
+# time-based streams: path, fixed parameters
+TIMED = {
+    "calls": (CALLS_PATH, {}),
+    "ticket_events": (TICKET_EVENTS_PATH, {"include": "comment_events"}),
+    "ticket_metric_events": (METRIC_EVENTS_PATH, {}),
+}
 FILE_PREFIX = "zendesk_api_"
 
 MAX_TRIES = 5  # transient failures (5xx, connection) per request: waits 1, 2, 4, 8 s between tries
@@ -422,7 +441,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 class _State:
-    """The cursor file: {"version", "base_url", "tickets": {"cursor"}, "calls": {"start_time", "seen"}}."""
+    """The cursor file: {"version", "base_url", "tickets": {"cursor"}, and per time-based stream (calls,
+    ticket_events, ticket_metric_events) {"start_time", "seen"}}."""
 
     def __init__(self, path: Path, base_url: str, restart: bool):
         self.path = path
@@ -488,7 +508,7 @@ def _pull_stamp(landing: Path, streams: Iterable[str], now: float) -> str:
     while True:
         moment = datetime.fromtimestamp(millis / 1000, UTC)
         stamp = moment.strftime("%Y%m%dT%H%M%S") + f".{millis % 1000:03d}Z"
-        if not any(any((landing / s).glob(f"{FILE_PREFIX}{stamp}_*")) for s in streams):
+        if not any(any((landing / FOLDER[s]).glob(f"{FILE_PREFIX}{stamp}_*")) for s in streams):
             return stamp
         millis += 1
 
@@ -521,9 +541,11 @@ class _Puller:
             )
 
     def _write(self, s: StreamSummary, body: bytes, records: int, after: str) -> None:
-        folder = self.landing / s.stream
+        folder = self.landing / FOLDER[s.stream]
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{FILE_PREFIX}{self.stamp}_{s.pages + 1:05d}.json"
+        # the two history streams share ticket_events/: the stream name keeps their page names apart
+        tag = f"{s.stream}_" if list(FOLDER.values()).count(FOLDER[s.stream]) > 1 else ""
+        path = folder / f"{FILE_PREFIX}{self.stamp}_{tag}{s.pages + 1:05d}.json"
         _write_atomic(path, body)
         s.pages += 1
         s.records += records
@@ -566,8 +588,12 @@ class _Puller:
                 return
             params = {"cursor": after, **extra}
 
-    def calls(self, s: StreamSummary, start_time: int | None) -> None:
-        saved = self.state.get("calls")
+    def timed(self, s: StreamSummary, start_time: int | None) -> None:
+        """A time-based export (calls, ticket events, metric events): ``start_time`` → ``next_page``."""
+        path, fixed = TIMED[s.stream]
+        array = MAIN_ARRAY[s.stream]
+        noun = s.stream.replace("_", " ")
+        saved = self.state.get(s.stream)
         if saved and isinstance(saved.get("start_time"), int):
             start = saved["start_time"]
             seen = {str(k) for k in saved.get("seen") or []}
@@ -578,13 +604,13 @@ class _Puller:
             seen = set()
             s.started_at = start
         while self._budget_left(s):
-            body, page = self.client.get_page(CALLS_PATH, {"start_time": start}, expect="calls")
+            body, page = self.client.get_page(path, {"start_time": start, **fixed}, expect=array)
             s.requests += 1
-            calls = page["calls"]
+            calls = page[array]
             keys = [_call_key(c) for c in calls]
-            if all(k in seen for k in keys):  # count 0, or only the calls at the boundary seen before
+            if all(k in seen for k in keys):  # count 0, or only the records at the boundary seen before
                 s.complete = True
-                self.notify("calls: no new calls" if not s.pages else "calls: end of stream")
+                self.notify(f"{s.stream}: no new {noun}" if not s.pages else f"{s.stream}: end of stream")
                 return
             following = _next_start(page, calls)
             if following is None or following < start:
@@ -593,27 +619,36 @@ class _Puller:
             self._write(s, body, len(calls), f"next start_time {following}")
             boundary = {k for k, c in zip(keys, calls, strict=True) if _at_boundary(c, following)}
             seen = (seen | boundary) if following == start else boundary
-            self.state.put("calls", {"start_time": following, "seen": sorted(seen)})
+            self.state.put(s.stream, {"start_time": following, "seen": sorted(seen)})
             if end:
                 s.complete = True
                 return
             if following == start:
                 # more calls share one second than a page holds: Zendesk cannot page past them
-                self.notify(f"calls: end_time did not move past {following}; stopping (Zendesk limit)")
+                self.notify(f"{s.stream}: end_time did not move past {following}; stopping (Zendesk limit)")
                 s.complete = True
                 return
             start = following
 
 
+def _record_time(record: dict) -> Any:
+    """When a record of a time-based export happened: a call's updated_at, an event's created_at / time /
+    timestamp (the ticket events export gives epoch seconds)."""
+    for name in ("updated_at", "created_at", "time", "timestamp"):
+        if record.get(name) is not None:
+            return record[name]
+    return None
+
+
 def _call_key(call: Any) -> str:
     if isinstance(call, dict):
-        return f"{call.get('id')}|{call.get('updated_at')}"
+        return f"{call.get('id')}|{_record_time(call)}"
     return json.dumps(call, sort_keys=True, default=str)
 
 
 def _at_boundary(call: Any, boundary: int) -> bool:
     """True when the call sits at (or after) the boundary second, i.e. the next page may repeat it."""
-    value = call.get("updated_at") if isinstance(call, dict) else None
+    value = _record_time(call) if isinstance(call, dict) else None
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value >= boundary
     if isinstance(value, str):
@@ -640,7 +675,10 @@ def _next_start(page: dict, calls: list) -> int | None:
         return int(end)
     stamps = []
     for c in calls:
-        value = c.get("updated_at") if isinstance(c, dict) else None
+        value = _record_time(c) if isinstance(c, dict) else None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            stamps.append(int(value))
+            continue
         with contextlib.suppress(TypeError, ValueError):
             stamps.append(int(datetime.fromisoformat(str(value)).timestamp()))
     return max(stamps) if stamps else None
@@ -656,7 +694,7 @@ def pull_zendesk(
     email: str,
     token: str,
     start_time: int | str | None,
-    streams: Iterable[str] = STREAMS,
+    streams: Iterable[str] = DEFAULT_STREAMS,
     max_pages: int | None = None,
     sleep: Callable[[float], Any] = time.sleep,
     progress: Callable[[str], Any] | None = None,
@@ -699,7 +737,7 @@ def pull_zendesk(
                 if stream == "tickets":
                     puller.tickets(s, start_time, tuple(include))
                 else:
-                    puller.calls(s, start_time)
+                    puller.timed(s, start_time)
             except ZendeskAuthError as exc:
                 raise ZendeskAuthError(client.redact(str(exc)), summary) from None
             except ZendeskAPIError as exc:

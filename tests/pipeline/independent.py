@@ -39,6 +39,9 @@ def records_per_file(landing: Path) -> dict[str, int]:
     for source, key in (("tickets", "tickets"), ("calls", "calls")):
         for page in sorted((landing / source).glob("*.json")):
             counts[f"{source}/{page.name}"] = len(json.loads(page.read_text())[key])
+    for page in sorted((landing / "ticket_events").glob("*.json")):  # audits or metric events pages
+        body = json.loads(page.read_text())
+        counts[f"ticket_events/{page.name}"] = len(body.get("audits", body.get("ticket_metric_events", [])))
     for survey in sorted((landing / "surveys").glob("*.csv")):
         with open(survey, newline="", encoding="utf-8-sig") as handle:
             counts[f"surveys/{survey.name}"] = sum(1 for _ in csv.reader(handle)) - 3  # 3 header rows

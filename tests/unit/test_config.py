@@ -34,6 +34,8 @@ EXPECTED_DEFAULT_VARS = {
         "phone_regions": ["BE", "FR", "NL", "LU", "DE"],
         "patterns": {},
     },
+    "business_hours": [],  # CONTRACT §3: optional, without it every *_business_minutes is NULL
+    "service_level_seconds": 20,
 }
 
 

@@ -175,7 +175,7 @@ def test_regenerating_replaces_our_files_only(tmp_path):
 
 def test_layout_and_whycall_yml(small):
     out, summary = small
-    assert {p.name for p in out.iterdir()} == {"whycall.yml", "tickets", "calls", "surveys", "reference"}
+    assert {p.name for p in out.iterdir()} == {"whycall.yml", "tickets", "calls", "surveys", "reference", "ticket_events"}
     cfg = yaml.safe_load((out / "whycall.yml").read_text(encoding="utf-8"))
     assert cfg["timezone"] == "Europe/Brussels"
     assert cfg["sources"]["tickets"] == {"format": "zendesk", "reason_field_id": 360000000001}

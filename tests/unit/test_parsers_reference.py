@@ -27,6 +27,7 @@ VALID = {
     'ACT-1,INV_UNCLEAR,BILL,2024-04-01,"New invoice layout, with a QR code"\n',
     "volumes": "date,department_id,measure,value\n2024-03-01,BILL,invoices_sent,1520\n2024-03-02,BILL,invoices_sent,0\n",
     "targets": "department_id,metric,period,target\nBILL,alerts_recontacted,2024-03,25\nBILL,alerts_recontacted,,20\n",
+    "holidays": "date,name,department_id\n2024-12-25,Christmas,\n2024-11-11,Armistice,BILL\n",
 }
 
 

@@ -233,8 +233,8 @@ select
     full_resolution_minutes,
     cast(handle_seconds as double) as handle_seconds,
     handle_is_default,
-    -- rounded to a millionth of the currency unit so that 6 min x 0.55 is 3.3, not 3.3000000000000003
-    round(handle_seconds / 60.0 * ({{ channel_setting_case('channel', 'cost_per_minute', 'channel_group') }}), 6) as cost,
+    -- rounded here and only here (macros/cost.sql), to a millionth of the currency unit: 6 min x 0.55 is 3.3
+    {{ round_cost("handle_seconds / 60.0 * (" ~ channel_setting_case('channel', 'cost_per_minute', 'channel_group') ~ ")") }} as cost,
     wait_seconds,
     outcome,
     ticket_ref,

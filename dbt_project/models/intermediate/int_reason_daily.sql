@@ -27,7 +27,7 @@ counts as (
         reason_code,
         cast(sum(case when is_suspect then 0 else 1 end) as bigint) as contacts,
         cast(sum(case when is_suspect then 1 else 0 end) as bigint) as suspect_contacts,
-        cast(sum(case when is_suspect then 0 else cast(cost as decimal(18, 4)) end) as double) as cost
+        cast(sum(case when is_suspect then 0 else {{ exact_cost('cost') }} end) as double) as cost
     from contacts
     where direction = 'inbound'
     group by contact_date, reason_code

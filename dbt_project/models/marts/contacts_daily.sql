@@ -13,7 +13,7 @@ select
     cast(is_repeat as boolean) as is_repeat,
     cast(count(*) as bigint) as contacts,
     -- decimal sums: identical on every re-run (a double sum depends on the order rows arrive in)
-    cast(sum(cast(cost as decimal(18, 4))) as double) as cost,
+    cast(sum({{ exact_cost('cost') }}) as double) as cost,
     cast(sum(cast(handle_seconds as decimal(18, 3))) as double) as handle_seconds,
     cast(count(handle_seconds) as bigint) as handle_seconds_count,
     cast(sum(transfers) as bigint) as transfers,

@@ -51,7 +51,7 @@ contact_counts as (
             as one_touch_known,
         sum(case when not is_suspect and direction = 'inbound' and is_one_touch is null then 1 else 0 end)
             as one_touch_unknown,
-        cast(sum(case when not is_suspect then cast(cost as decimal(18, 4)) else 0 end) as double) as cost,  -- decimal sum: identical on every re-run
+        cast(sum(case when not is_suspect then {{ exact_cost('cost') }} else 0 end) as double) as cost,  -- decimal sum: identical on every re-run
         sum(case when is_suspect then 1 else 0 end) as suspect_contacts
     from enriched
     where department_id is not null
@@ -175,8 +175,23 @@ select
     cast(coalesce(alert_counts.alerts_recontacted, 0) as bigint) as alerts_recontacted,
     cast(coalesce(alert_counts.alerts_late, 0) as bigint) as alerts_late,
     cast(coalesce(alert_counts.alerts_open, 0) as bigint) as alerts_open,
-    cast(coalesce(month_target.target, every_month_target.target) as double) as target_alerts_recontacted
+    cast(coalesce(month_target.target, every_month_target.target) as double) as target_alerts_recontacted,
+    cast(effort.tickets_with_history as bigint) as tickets_with_history,
+    cast(effort.median_resolution_business_minutes as double) as median_resolution_business_minutes,
+    cast(effort.median_first_reply_business_minutes as double) as median_first_reply_business_minutes,
+    cast(effort.replies_per_ticket as double) as replies_per_ticket,
+    cast(effort.reopen_rate as double) as reopen_rate,
+    cast(effort.transfer_rate as double) as transfer_rate
 from grid
+left join (
+    select
+        department_id as effort_department_id, month as effort_month, tickets_with_history,
+        median_resolution_business_minutes, median_first_reply_business_minutes, replies_per_ticket, reopen_rate,
+        transfer_rate
+    from {{ ref('int_ticket_effort') }}
+    where grain = 'department_month'
+) as effort
+    on effort.effort_department_id = grid.department_id and effort.effort_month = grid.month
 left join contact_counts
     on contact_counts.department_id = grid.department_id and contact_counts.month = grid.month
 left join month_volumes

@@ -25,7 +25,7 @@ contact_counts as (
         sum(case when not is_suspect and is_repeat then 1 else 0 end) as repeat_contacts,
         sum(case when not is_suspect and incident_id is not null then 1 else 0 end) as incident_contacts,
         sum(case when not is_suspect then handle_seconds else 0 end) as handle_seconds,
-        cast(sum(case when not is_suspect then cast(cost as decimal(18, 4)) else 0 end) as double) as cost,  -- decimal sum: identical on every re-run
+        cast(sum(case when not is_suspect then {{ exact_cost('cost') }} else 0 end) as double) as cost,  -- decimal sum: identical on every re-run
         sum(case when is_suspect then 1 else 0 end) as suspect_contacts
     from enriched
     group by reason_code
@@ -80,5 +80,20 @@ select
     cast(suspect_contacts as bigint) as suspect_contacts,
     cast(
         row_number() over (order by unwanted_contacts desc, contacts desc, cost desc, reason_code) as integer
-    ) as rank
+    ) as rank,
+    -- customer effort of the reason's Zendesk tickets with history (int_ticket_effort, ticket_lifecycle)
+    cast(effort.tickets_with_history as bigint) as tickets_with_history,
+    cast(effort.median_resolution_business_minutes as double) as median_resolution_business_minutes,
+    cast(effort.median_first_reply_business_minutes as double) as median_first_reply_business_minutes,
+    cast(effort.replies_per_ticket as double) as replies_per_ticket,
+    cast(effort.reopen_rate as double) as reopen_rate,
+    cast(effort.transfer_rate as double) as transfer_rate
 from measured
+left join (
+    select
+        reason_code as effort_reason_code, tickets_with_history, median_resolution_business_minutes,
+        median_first_reply_business_minutes, replies_per_ticket, reopen_rate, transfer_rate
+    from {{ ref('int_ticket_effort') }}
+    where grain = 'reason'
+) as effort
+    on effort.effort_reason_code = measured.reason_code

@@ -22,7 +22,7 @@ excess as (
 ),
 
 reason_costs as (
-    select reason_code, cast(avg(cast(cost as decimal(18, 4))) as double) as average_cost
+    select reason_code, cast(avg({{ exact_cost('cost') }}) as double) as average_cost
     from {{ ref('int_contacts_enriched') }}
     where not is_suspect and direction = 'inbound'
     group by reason_code

@@ -11,7 +11,7 @@ select
     cast(sum(case when not is_suspect and is_unwanted then 1 else 0 end) as bigint) as unwanted_contacts,
     cast(sum(case when not is_suspect and is_repeat then 1 else 0 end) as bigint) as repeat_contacts,
     cast(coalesce(sum(case when not is_suspect then handle_seconds end), 0) as double) as handle_seconds,
-    cast(coalesce(sum(case when not is_suspect then cast(cost as decimal(18, 4)) end), 0) as double) as cost,
+    cast(coalesce(sum(case when not is_suspect then {{ exact_cost('cost') }} end), 0) as double) as cost,
     cast(sum(case when is_suspect then 1 else 0 end) as bigint) as suspect_contacts
 from {{ ref('int_contacts_enriched') }}
 group by contact_date, department_id, reason_code, channel, incident_id

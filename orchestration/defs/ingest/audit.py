@@ -8,7 +8,7 @@ from orchestration.lib.loader import connect_state, record_ignored
 from orchestration.lib.progress import report
 from orchestration.lib.raw_schema import REFERENCE_FIELDS
 
-INGEST_KEYS = [dg.AssetKey(["raw", s]) for s in ("tickets", "calls", "surveys", *REFERENCE_FIELDS)]
+INGEST_KEYS = [dg.AssetKey(["raw", s]) for s in ("tickets", "calls", "surveys", "ticket_events", *REFERENCE_FIELDS)]
 
 
 @dg.multi_asset(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from orchestration.lib.config import SOURCES, WhycallConfig, load_config, suggest
 from orchestration.lib.delivered import EXTENSIONS, classify
-from orchestration.lib.parsers import csv_profile, qualtrics, reference, talk, zendesk
+from orchestration.lib.parsers import csv_profile, qualtrics, reference, talk, zendesk, zendesk_events
 from orchestration.lib.parsers.native import NativeReader, native_reader
 from orchestration.lib.raw_schema import REFERENCE_FIELDS
 from orchestration.lib.records import Chunk, InputError, Reject
@@ -27,6 +27,8 @@ PARSERS = {
     "csv": csv_profile.parse,
 }
 REFERENCE_PREFIX = "reference:"
+# Zendesk ticket history (audits, ticket events, ticket metric events): one fixed format, no profile.
+HISTORY_SOURCE = "ticket_events"
 
 __all__ = ["EXTENSIONS", "PARSERS", "NativeReader", "Parsed", "collect", "discover_files", "native_reader", "parse_file"]
 
@@ -38,16 +40,17 @@ class Parsed:
     rows: list[dict] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     superseded: int = 0
+    exploded: int = 0
     chunks: int = 0
 
     @property
     def rows_read(self) -> int:
-        return len(self.rows) + len(self.rejects) + self.superseded
+        return len(self.rows) + len(self.rejects) + self.superseded - self.exploded
 
     @property
     def rows_loaded(self) -> int:
         """As the audit counts them: superseded versions are loaded records (CONTRACT §4)."""
-        return len(self.rows) + self.superseded
+        return len(self.rows) + self.superseded - self.exploded
 
 
 def collect(chunks: Iterable[Chunk]) -> Parsed:
@@ -56,12 +59,13 @@ def collect(chunks: Iterable[Chunk]) -> Parsed:
         out.rows.extend(chunk.rows)
         out.rejects.extend(chunk.rejects)
         out.superseded += chunk.superseded
+        out.exploded += chunk.exploded
         out.chunks += 1
     return out
 
 
 def _unknown_source(source: str) -> ValueError:
-    choices = [*SOURCES, *(REFERENCE_PREFIX + name for name in REFERENCE_FIELDS)]
+    choices = [*SOURCES, HISTORY_SOURCE, *(REFERENCE_PREFIX + name for name in REFERENCE_FIELDS)]
     hint = suggest(source, choices)
     return ValueError(
         f"unknown source {source!r}" + (f"; {hint}" if hint else "") + f" (known: {', '.join(choices)})"
@@ -73,6 +77,8 @@ def parse_file(path: Path, source: str, config: WhycallConfig) -> Iterator[Chunk
     path = Path(path)
     if source.startswith(REFERENCE_PREFIX):
         return reference.parse(path, source[len(REFERENCE_PREFIX) :], config)
+    if source == HISTORY_SOURCE:
+        return zendesk_events.parse(path, config)
     if source not in SOURCES:
         raise _unknown_source(source)
     profile = config.sources[source]
@@ -96,7 +102,7 @@ def discover_files(landing: Path, source: str, config: WhycallConfig | None = No
         if any(name not in REFERENCE_FIELDS for name in names):
             raise _unknown_source(source)
         return [p for p in (landing / "reference" / f"{name}.csv" for name in names) if p.is_file()]
-    if source not in SOURCES:
+    if source not in (*SOURCES, HISTORY_SOURCE):
         raise _unknown_source(source)
     if not (landing / source).is_dir():
         return []

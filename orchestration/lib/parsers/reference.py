@@ -21,7 +21,7 @@ from orchestration.lib.raw_schema import REFERENCE_FIELDS
 from orchestration.lib.records import Chunk, Reject
 from orchestration.lib.timeparse import TimestampError, TimestampParser, parse_date
 
-OPTIONAL_COLUMNS = {"departments": {"parent_id", "volume_measure"}}
+OPTIONAL_COLUMNS = {"departments": {"parent_id", "volume_measure"}, "holidays": {"department_id"}}
 REQUIRED_VALUES = {
     "departments": ("department_id",),
     "reasons": ("reason_code", "kind"),
@@ -30,6 +30,7 @@ REQUIRED_VALUES = {
     "actions": ("action_id", "reason_code", "implemented_on"),
     "volumes": ("date", "department_id", "measure", "value"),
     "targets": ("department_id", "metric", "target"),
+    "holidays": ("date",),
 }
 KINDS = ("value", "unwanted")
 _PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])\Z")

@@ -13,6 +13,8 @@ A source whose ``format`` differs from the default starts from that format's def
 
 Keys beyond the contract (documented in docs/profiles/README.md):
 - ``rules.action_weeks`` (8), ``rules.candidate_threshold`` (3.5): dbt vars of the same names.
+- ``rules.priority`` (cost_weight 1, satisfaction_weight 1, simple_max_handle_minutes 5, complex_min_transfers 1,
+  trend_weeks 8, bootstrap_replicates 200): dbt var ``priority``, read by marts.fix_priorities.
 - ``checks: {<check family>: block | warn}``: severity overrides read by the quality checks.
 - ``sources.calls.transfer_field`` (zendesk_talk): the call field counting transfers.
 - ``sources.surveys.timezone`` / ``encoding`` / ``delimiter`` (qualtrics).
@@ -99,6 +101,15 @@ DEFAULTS: dict[str, Any] = {
         },
         "action_weeks": 8,
         "candidate_threshold": 3.5,
+        # marts.fix_priorities (dbt_project/models/marts/fix_priorities.yml): score weights and matrix thresholds
+        "priority": {
+            "cost_weight": 1,
+            "satisfaction_weight": 1,
+            "simple_max_handle_minutes": 5,
+            "complex_min_transfers": 1,
+            "trend_weeks": 8,
+            "bootstrap_replicates": 200,
+        },
     },
     "checks": {},
     "quality": {},
@@ -198,6 +209,7 @@ class WhycallConfig:
                 "scales": dict(self.sources["surveys"].scales),
                 "action_weeks": rules["action_weeks"],
                 "candidate_threshold": rules["candidate_threshold"],
+                "priority": rules["priority"],
                 "handle_time_sources": handle_time_sources(self.sources),
             }
         )
@@ -359,6 +371,8 @@ _SUSPECT_INTS = {
     "min_text_chars",
     "identical_text_min_customers",
     "identical_text_min_chars",
+    "trend_weeks",
+    "bootstrap_replicates",
 }
 
 

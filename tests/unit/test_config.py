@@ -27,6 +27,14 @@ EXPECTED_DEFAULT_VARS = {
     "scales": {"csat": [1, 5], "ces": [1, 7], "ces_high_is_easy": True},
     "action_weeks": 8,
     "candidate_threshold": 3.5,
+    "priority": {
+        "cost_weight": 1,
+        "satisfaction_weight": 1,
+        "simple_max_handle_minutes": 5,
+        "complex_min_transfers": 1,
+        "trend_weeks": 8,
+        "bootstrap_replicates": 200,
+    },
     "handle_time_sources": ["calls:talk"],
 }
 

@@ -516,3 +516,27 @@ def open_alerts_by_manager(by_manager: pd.DataFrame, buckets: list[str], lang: s
     fig.update_xaxes(title=t("open_alerts", lang), tickformat=",d")
     fig.update_yaxes(automargin=True)
     return _layout(fig, t("open_by_manager", lang), lang, height=max(300, 120 + 45 * len(order)))
+
+
+def fix_priorities_costs(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """The top fixes as horizontal bars of cost per year (rank 1 on top), coloured by recommended move."""
+    ordered = frame.sort_values("rank", ascending=False)
+    fig = go.Figure()
+    for move, color in QUADRANT_COLORS.items():
+        part = ordered[ordered["recommended_move"] == move]
+        if part.empty:
+            continue
+        fig.add_trace(
+            go.Bar(
+                x=part["cost_per_year"],
+                y=part["label"],
+                orientation="h",
+                name=t(f"q_{move}", lang),
+                marker_color=color,
+                customdata=part["owner"],
+                hovertemplate="<b>%{y}</b><br>%{x:,.0f}<br>%{customdata}<extra></extra>",
+            )
+        )
+    fig.update_yaxes(categoryorder="array", categoryarray=ordered["label"].tolist(), title=None)
+    fig.update_xaxes(title=t("cost_per_year", lang))
+    return _layout(fig, t("priorities_chart_title", lang), lang, height=max(360, 120 + 34 * len(frame)))

@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from app.i18n_priorities import PRIORITY_TEXTS
+
 LANGS = ("en", "fr")
 DEFAULT_LANG = "en"
 LANG_NAMES = {"en": "English", "fr": "Français"}
@@ -48,6 +50,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "warehouse": ("Warehouse", "Entrepôt"),
     # pages
     "page_overview": ("Overview", "Vue d'ensemble"),
+    "page_priorities": ("What to fix first", "Quoi corriger d'abord"),
     "page_why": ("Why do customers contact us?", "Pourquoi nous contacte-t-on ?"),
     "page_departments": ("Departments", "Départements"),
     "page_incidents": ("Incidents", "Incidents"),
@@ -196,14 +199,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         (
             "**Eliminate**: unwanted, caused by an upstream department — fix the cause there. **Automate / deflect**: "
             "unwanted simple questions (5 min or less on average, rarely repeated) — answer them in self-service. "
-            "**Simplify**: unwanted with no upstream owner, or transferred at every contact — simplify the process. "
-            "**Leverage**: value contacts — do them well."
+            "**Simplify**: unwanted with no upstream owner, or transferred at every contact, or a value contact that "
+            "clearly lowers the NPS — simplify the process. **Leverage**: value contacts — do them well. "
+            "The move is computed over the whole published history (marts.fix_priorities)."
         ),
         (
             "**Éliminer** : évitable, causé par un département amont — y corriger la cause. **Automatiser / dévier** : "
             "questions simples évitables (5 min ou moins en moyenne, peu de recontacts) — y répondre en libre-service. "
-            "**Simplifier** : évitable sans département amont, ou transféré à chaque contact — simplifier le processus. "
-            "**Valoriser** : contacts à valeur — bien les traiter."
+            "**Simplifier** : évitable sans département amont, ou transféré à chaque contact, ou contact à valeur qui "
+            "fait nettement baisser le NPS — simplifier le processus. **Valoriser** : contacts à valeur — bien les "
+            "traiter. L'action est calculée sur tout l'historique publié (marts.fix_priorities)."
         ),
     ),
     "quadrant": ("Recommended move", "Action recommandée"),
@@ -493,6 +498,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "failing_rows": ("Failing rows", "Lignes en échec"),
     "details": ("Details", "Détails"),
 }
+
+
+TEXTS.update(PRIORITY_TEXTS)  # the What-to-fix-first page and the department brief (app/i18n_priorities.py)
 
 
 def t(key: str, lang: str, **values: Any) -> str:

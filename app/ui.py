@@ -173,10 +173,12 @@ def table(
     *,
     height: int | str = "auto",
     key: str | None = None,
+    column_config: dict[str, Any] | None = None,
 ) -> None:
     """Show ``frame`` with the ``columns`` given as {column: (label key, kind)}, formatted for ``lang``.
 
     Values stay numbers underneath (sorting works); only their display follows the language.
+    ``column_config`` (keyed by frame column, e.g. a ``st.column_config.LinkColumn``) is passed to st.dataframe.
     """
     shown = frame[[c for c in columns if c in frame.columns]].copy()
     renamed = {c: t(columns[c][0], lang) for c in shown.columns}
@@ -184,7 +186,16 @@ def table(
     formats = {renamed[c]: formatters[columns[c][1]] for c in shown.columns if columns[c][1] in formatters}
     shown = shown.rename(columns=renamed)
     styler = shown.style.format(formats, na_rep="")
-    st.dataframe(styler, hide_index=True, width="stretch", height=height, key=key, placeholder="–")
+    config = {renamed[c]: v for c, v in (column_config or {}).items() if c in renamed}
+    st.dataframe(
+        styler,
+        hide_index=True,
+        width="stretch",
+        height=height,
+        key=key,
+        placeholder="–",
+        column_config=config or None,
+    )
 
 
 def show_chart(fig: Any, key: str | None = None) -> None:

@@ -33,7 +33,7 @@ with left:
         drivers["department"] = drivers["department_id"].map(ctx.labels.department)
         ui.show_chart(charts.drivers_by_department(drivers, ctx.lang))
 with right:
-    matrix = data.value_irritant_quadrants(breakdown, ctx.labels.kinds, ctx.labels.owners)
+    matrix = data.value_irritant_quadrants(breakdown, ctx.labels.kinds, data.recommended_moves())
     if matrix.empty:
         ui.empty(ctx.t("no_data"))
     else:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+from priorities_fixture import add_fix_priorities
 
 FIRST_DAY = dt.date(2026, 9, 12)
 LAST_DAY = dt.date(2026, 11, 20)
@@ -637,6 +638,7 @@ def build_warehouse(
                 ('surveys', 'surveys/export.csv', 12, 'responded_at not a timestamp', 'R_z,,yesterday')
             ) t(source, file, line, reason, raw)
         """)
+        add_fix_priorities(con)
         if optional:
             con.execute(CONTACTS_DAILY_SQL)
             con.execute("""

@@ -51,10 +51,14 @@ def simulate(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = []
     for t in truth.itertuples():
         u = rng.random(t.n)
-        classes = np.where(u < t.p_promoter, "promoter", np.where(u < t.p_promoter + t.p_detractor, "detractor", "passive"))
+        classes = np.where(
+            u < t.p_promoter, "promoter", np.where(u < t.p_promoter + t.p_detractor, "detractor", "passive")
+        )
         satisfied = rng.random(t.n) < t.p_satisfied
         reason = None if t.reason_code == "(unlinked)" else t.reason_code
-        rows += [(f"{t.reason_code}-{i}", reason, c, bool(s)) for i, (c, s) in enumerate(zip(classes, satisfied))]
+        rows += [
+            (f"{t.reason_code}-{i}", reason, c, bool(s)) for i, (c, s) in enumerate(zip(classes, satisfied))
+        ]
     ratings = pd.DataFrame(rows, columns=["rating_id", "reason_code", "nps_class", "is_satisfied"])
     return ratings, truth
 
@@ -106,7 +110,9 @@ def bootstrapped(tmp_path_factory):
     assert built.returncode == 0, built.stdout[-5000:]
     con = duckdb.connect(str(database), read_only=True)
     try:
-        estimates = con.execute("select * from intermediate.int_reason_satisfaction").df().set_index("reason_code")
+        estimates = (
+            con.execute("select * from intermediate.int_reason_satisfaction").df().set_index("reason_code")
+        )
     finally:
         con.close()
     return estimates, true_values(truth)

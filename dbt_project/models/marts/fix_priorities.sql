@@ -11,7 +11,7 @@
 {%- endif %}
 with contacts as (
     select
-        reason_code, direction, customer_key, contact_date, is_unwanted, is_repeat, handle_seconds, transfers, cost
+        coalesce(reason_code, 'none') as reason_code, direction, customer_key, contact_date, is_unwanted, is_repeat, handle_seconds, transfers, cost
     from {{ ref('fct_contacts') }}
     where not is_suspect
 ),

@@ -70,8 +70,9 @@ def load_brief(warehouse: Path, department_id: str, month: str | None = None) ->
             first = pd.Timestamp(latest).date()
         scorecard = _frame(
             con,
-            """select month, contacts, unwanted_contacts, volume, contacts_per_1000,
-                      unwanted_contacts * 1000.0 / nullif(volume, 0) as unwanted_per_1000,
+            # unwanted per 1,000 = unwanted / volume x 1000 = contacts_per_1000 x unwanted / contacts
+            """select month, contacts, unwanted_contacts, contacts_per_1000,
+                      contacts_per_1000 * unwanted_contacts / nullif(contacts, 0) as unwanted_per_1000,
                       alerts, alerts_recontacted, target_alerts_recontacted
                from marts.department_scorecard
                where department_id = ? and month <= ? and month > ?::date - interval 6 month
@@ -243,4 +244,4 @@ def department_language(warehouse: Path, department_id: str) -> str | None:
     return row[0] if row and row[0] in LANGS else None
 
 
-__all__ = ["Brief", "BriefError", "load_brief", "render_html", "department_language", "fmt_pct"]
+__all__ = ["Brief", "BriefError", "department_language", "fmt_pct", "load_brief", "render_html"]

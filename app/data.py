@@ -1066,3 +1066,22 @@ def recommended_moves() -> dict[str, str]:
         "select reason_code, recommended_move from marts.fix_priorities where recommended_move is not null"
     )
     return dict(zip(frame["reason_code"], frame["recommended_move"]))
+
+
+@st.cache_data(ttl=300, show_spinner=False, max_entries=64)
+def _department_brief(path: str, mtime_ns: int, size: int, department_id: str, month: str, lang: str) -> str | None:
+    from app.brief import BriefError, load_brief, render_html
+
+    try:
+        return render_html(load_brief(Path(path), department_id, month), lang)
+    except (BriefError, duckdb.Error):  # a warehouse without the brief's marts: no button, not an error
+        return None
+
+
+def department_brief(department_id: str, month: dt.date, lang: str) -> str | None:
+    """The department's monthly brief (app/brief.py, as `whycall brief` writes it) as HTML; None when the
+    warehouse cannot give one."""
+    stamp = warehouse_stamp()
+    if stamp is None:
+        raise WarehouseMissing(str(warehouse_path()))
+    return _department_brief(*stamp, department_id, f"{month:%Y-%m}", lang)

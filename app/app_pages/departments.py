@@ -60,6 +60,16 @@ st.caption(
     ctx.t("scorecard_month", month=fmt_month(latest["month"], ctx.lang))
     + (f" · {manager}" if manager else "")
 )
+brief = data.department_brief(department, pd.Timestamp(latest["month"]).date(), ctx.lang)
+if brief:
+    st.download_button(
+        ctx.t("brief_button"),
+        brief.encode("utf-8"),
+        file_name=f"brief_{department}_{pd.Timestamp(latest['month']):%Y-%m}_{ctx.lang}.html",
+        mime="text/html",
+        key="department_brief",
+        icon=":material/description:",
+    )
 
 
 def _trend(column, scale=1.0):

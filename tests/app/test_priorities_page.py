@@ -92,3 +92,9 @@ def test_the_why_matrix_takes_its_moves_from_the_mart(open_app, warehouse: Path)
     assert len(matrix) > 0
     for reason, move in zip(matrix["Reason"], matrix["Recommended move"]):
         assert names[moves[reason]] == move
+
+
+def test_the_departments_page_offers_the_brief(open_app, warehouse: Path) -> None:
+    at = open_app("departments", lang="fr", department="BILL")
+    buttons = [b for b in at.get("download_button") if b.proto.label == "Télécharger la note mensuelle (HTML)"]
+    assert len(buttons) == 1

@@ -18,11 +18,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def whycall_brief(warehouse: Path, *args: str) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "whycall_cli.main", "brief", "--warehouse", str(warehouse), *args]
-    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    return subprocess.run(command, check=False, capture_output=True, text=True, cwd=ROOT, timeout=120)
 
 
 def text_of(page: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", page, flags=re.S)))
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", page, flags=re.DOTALL)))
 
 
 @pytest.fixture(scope="module")

@@ -142,14 +142,15 @@ classified as (
     ) as with_median
 ),
 
+-- the totals are summed as decimals: a sum of doubles depends on the order of its rows, and the marts must be
+-- the same whatever order the days were loaded in (CONTRACT §4)
 scored as (
     select
         *,
-        cost_per_year / nullif(sum(case when kind is not null then cost_per_year else 0 end) over (), 0)
-            as cost_share,
-        satisfaction_penalty
-            / nullif(sum(case when kind is not null then satisfaction_penalty else 0 end) over (), 0)
-            as penalty_share
+        cost_per_year / nullif(cast(sum(case when kind is not null then cast(cost_per_year as decimal(38, 10))
+            else 0 end) over () as double), 0) as cost_share,
+        satisfaction_penalty / nullif(cast(sum(case when kind is not null
+            then cast(satisfaction_penalty as decimal(38, 10)) else 0 end) over () as double), 0) as penalty_share
     from classified
 ),
 

@@ -569,3 +569,20 @@ def fix_priorities_costs(frame: pd.DataFrame, lang: str) -> go.Figure:
     fig.update_yaxes(categoryorder="array", categoryarray=ordered["label"].tolist(), title=None)
     fig.update_xaxes(title=t("cost_per_year", lang))
     return _layout(fig, t("priorities_chart_title", lang), lang, height=max(360, 120 + 34 * len(frame)))
+
+
+def unclassified_share(weekly: pd.DataFrame, lang: str) -> go.Figure:
+    """Weekly share of the contacts no rule classified (contact_kpis_weekly), in %."""
+    share = weekly["unclassified"] / weekly["contacts"].where(weekly["contacts"] > 0)
+    fig = go.Figure()
+    fig.add_scatter(
+        x=weekly["week_start"],
+        y=share * 100,
+        name=t("unclassified_share", lang),
+        mode="lines+markers",
+        line={"color": UNCLASSIFIED, "width": 3},
+        hovertemplate="%{x}<br>%{y:.1f}" + pct_suffix(lang) + "<extra></extra>",
+    )
+    _date_axis(fig, lang, title=t("week", lang))
+    fig.update_yaxes(title="%", rangemode="tozero", ticksuffix=pct_suffix(lang))
+    return _layout(fig, t("unclassified_share_title", lang), lang, height=300, legend=False)

@@ -1186,3 +1186,21 @@ def department_brief(department_id: str, month: dt.date, lang: str) -> str | Non
     if stamp is None:
         raise WarehouseMissing(str(warehouse_path()))
     return _department_brief(*stamp, department_id, f"{month:%Y-%m}", lang)
+
+
+SUGGESTION_COLUMNS = (
+    "population", "rank", "phrase", "language", "sample_contacts", "sample_size", "population_contacts", "share",
+    "estimated_contacts", "earlier_contacts", "recent_contacts", "trend_ratio", "example_1", "example_2",
+    "example_3", "nearest_reason_code", "nearest_similarity", "paste_file", "paste_line", "recent_from", "sampling",
+)  # fmt: skip
+
+
+def reason_suggestions(population: str) -> pd.DataFrame:
+    """The recurring topics of marts.reason_suggestions for ``population`` ('none' = unclassified contacts,
+    'keywords' = classified by keywords only), best first. Empty when the warehouse predates the table."""
+    if not has_table("reason_suggestions", SUGGESTION_COLUMNS):
+        return pd.DataFrame(columns=list(SUGGESTION_COLUMNS))
+    selected = ", ".join(f"s.{c}" for c in SUGGESTION_COLUMNS)  # whitelisted identifiers only
+    return _query(
+        f"select {selected} from marts.reason_suggestions s where s.population = ? order by s.rank", [population]
+    )

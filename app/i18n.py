@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from app.i18n_priorities import PRIORITY_TEXTS
+from app.i18n_suggestions import SUGGESTION_TEXTS
 
 LANGS = ("en", "fr")
 DEFAULT_LANG = "en"
@@ -685,6 +686,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
+TEXTS.update(SUGGESTION_TEXTS)  # the Why page's unclassified topics (app/i18n_suggestions.py)
 TEXTS.update(PRIORITY_TEXTS)  # the What-to-fix-first page and the department brief (app/i18n_priorities.py)
 
 

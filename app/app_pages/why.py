@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import charts, data, filters, ui
+from app import charts, data, filters, suggestions, ui
 
 ctx = ui.context()
 ui.header(ctx, "page_why", "why_caption")
@@ -24,6 +24,7 @@ breakdown["label"] = breakdown["reason_code"].map(ctx.labels.reason)
 breakdown["kind"] = breakdown["reason_code"].map(ctx.labels.kinds)
 
 ui.show_chart(charts.pareto(breakdown, ctx.lang))
+suggestions.section(ctx, flt)
 
 left, right = st.columns(2, gap="large")
 with left:

@@ -38,11 +38,13 @@ SUGGESTION_TEXTS: dict[str, tuple[str, str]] = {
     "suggest_paste": (
         (
             "To classify these contacts, replace the row of {reason} in reference/reasons.csv with this line "
-            "(the phrase added to its keywords), or give it a new reason; the next run reclassifies them:"
+            "(the phrase added to its keywords; for several phrases of one reason, add the others to that row's "
+            "keywords, separated by |), or give it a new reason; the next run reclassifies them:"
         ),
         (
             "Pour classer ces contacts, remplacez la ligne de {reason} dans reference/reasons.csv par celle-ci "
-            "(l'expression ajoutée à ses mots-clés), ou créez un nouveau motif ; le prochain run les reclasse :"
+            "(l'expression ajoutée à ses mots-clés ; pour plusieurs expressions d'un même motif, ajoutez les autres "
+            "aux mots-clés de cette ligne, séparées par |), ou créez un nouveau motif ; le prochain run les reclasse :"
         ),
     ),
     "suggest_new_reason": ("a new reason", "un nouveau motif"),

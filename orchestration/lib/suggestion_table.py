@@ -14,14 +14,14 @@ import duckdb
 
 from orchestration.lib.suggestions import Contact, suggest
 
-SAMPLE_SIZE = 20_000
+SAMPLE_SIZE = 10_000
 TOP = 10
 TABLE = "marts.reason_suggestions"
 # the contacts whose topics are looked for, and what they must stand out from
 POPULATIONS = {"none": "reason_method = 'none'", "keywords": "reason_method = 'keywords'"}
 BACKGROUND = "reason_method in ('field', 'map')"
-SAMPLING = (f"the {SAMPLE_SIZE:,} non-suspect contacts of the population with the smallest md5(contact_id) "
-            "(the same contacts every run)")
+SAMPLING = (f"the {SAMPLE_SIZE:,} non-suspect contacts with a text of the population with the smallest "
+            "md5(contact_id) (the same contacts every run)")
 
 
 def read_reasons(landing_dir: Path) -> list[dict[str, str]]:
@@ -33,12 +33,12 @@ def read_reasons(landing_dir: Path) -> list[dict[str, str]]:
 
 
 def _sample(con: duckdb.DuckDBPyConnection, where: str) -> tuple[list[Contact], int]:
-    total = con.execute(f"select count(*) from marts.fct_contacts where not is_suspect and {where}").fetchone()[0]
+    # the population is the contacts with a text to read (a call without its voice ticket has none)
+    where = f"not is_suspect and {where} and (subject is not null or text_excerpt is not null)"
+    total = con.execute(f"select count(*) from marts.fct_contacts where {where}").fetchone()[0]
     rows = con.execute(
         "select contact_id, contact_date, coalesce(subject, '') || chr(10) || coalesce(text_excerpt, ''), reason_code "
-        f"from marts.fct_contacts where not is_suspect and {where} "
-        "and (subject is not null or text_excerpt is not null) "
-        "order by md5(contact_id), contact_id limit ?", [SAMPLE_SIZE]).fetchall()
+        f"from marts.fct_contacts where {where} order by md5(contact_id), contact_id limit ?", [SAMPLE_SIZE]).fetchall()
     return [Contact(*row) for row in rows], total
 
 

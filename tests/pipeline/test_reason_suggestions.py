@@ -65,13 +65,18 @@ def test_pasting_the_suggested_line_classifies_the_topic(built, suggestions, tmp
     shutil.copytree(built["landing"], landing)
     path = landing / "reference" / "reasons.csv"
     header, *rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    for s in pasted:  # what the user does: replace the reason's current row with the suggested line
-        assert s["paste_file"] == "reasons.csv"
-        line = next(csv.reader(io.StringIO(s["paste_line"])))
-        assert len(line) == len(header)
-        current = [i for i, row in enumerate(rows) if row[0] == line[0] and not row[header.index("valid_to")]]
-        assert len(current) == 1
-        rows[current[0]] = line
+    first, *others = pasted
+    # what the user does: replace the reason's current row with the first suggested line...
+    assert first["paste_file"] == "reasons.csv"
+    line = next(csv.reader(io.StringIO(first["paste_line"])))
+    assert len(line) == len(header)
+    current = [i for i, row in enumerate(rows) if row[0] == line[0] and not row[header.index("valid_to")]]
+    assert len(current) == 1
+    rows[current[0]] = line
+    for s in others:  # ...and add the other phrases for the same reason to its keywords, as the page says
+        assert s["nearest_reason_code"] == line[0]
+        column = header.index(f"keywords_{s['language']}")
+        rows[current[0]][column] += "|" + s["phrase"]
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows([header, *rows])
     path.write_text(out.getvalue(), encoding="utf-8")

@@ -578,3 +578,44 @@ def open_alerts_by_manager(by_manager: pd.DataFrame, buckets: list[str], lang: s
     fig.update_xaxes(title=t("open_alerts", lang), tickformat=",d")
     fig.update_yaxes(automargin=True)
     return _layout(fig, t("open_by_manager", lang), lang, height=max(300, 120 + 45 * len(order)))
+
+
+def fix_priorities_costs(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """The top fixes as horizontal bars of cost per year (rank 1 on top), coloured by recommended move."""
+    ordered = frame.sort_values("rank", ascending=False)
+    fig = go.Figure()
+    for move, color in QUADRANT_COLORS.items():
+        part = ordered[ordered["recommended_move"] == move]
+        if part.empty:
+            continue
+        fig.add_trace(
+            go.Bar(
+                x=part["cost_per_year"],
+                y=part["label"],
+                orientation="h",
+                name=t(f"q_{move}", lang),
+                marker_color=color,
+                customdata=part["owner"],
+                hovertemplate="<b>%{y}</b><br>%{x:,.0f}<br>%{customdata}<extra></extra>",
+            )
+        )
+    fig.update_yaxes(categoryorder="array", categoryarray=ordered["label"].tolist(), title=None)
+    fig.update_xaxes(title=t("cost_per_year", lang))
+    return _layout(fig, t("priorities_chart_title", lang), lang, height=max(360, 120 + 34 * len(frame)))
+
+
+def unclassified_share(weekly: pd.DataFrame, lang: str) -> go.Figure:
+    """Weekly share of the contacts no rule classified (contact_kpis_weekly), in %."""
+    share = weekly["unclassified"] / weekly["contacts"].where(weekly["contacts"] > 0)
+    fig = go.Figure()
+    fig.add_scatter(
+        x=weekly["week_start"],
+        y=share * 100,
+        name=t("unclassified_share", lang),
+        mode="lines+markers",
+        line={"color": UNCLASSIFIED, "width": 3},
+        hovertemplate="%{x}<br>%{y:.1f}" + pct_suffix(lang) + "<extra></extra>",
+    )
+    _date_axis(fig, lang, title=t("week", lang))
+    fig.update_yaxes(title="%", rangemode="tozero", ticksuffix=pct_suffix(lang))
+    return _layout(fig, t("unclassified_share_title", lang), lang, height=300, legend=False)

@@ -663,38 +663,20 @@ def unwanted_by_department_reason(flt: ContactFilter) -> pd.DataFrame:
 
 
 QUADRANTS = ("eliminate", "automate", "simplify", "leverage")
-SIMPLE_MAX_HANDLE_MIN = 5.0  # a "simple question": answered in five minutes or less on average
-COMPLEX_MIN_TRANSFERS = 1.0  # bounced between teams once per contact or more: the process is the problem
 
 
-def value_irritant_quadrants(
-    breakdown: pd.DataFrame, kinds: dict[str, Any], owners: dict[str, Any]
-) -> pd.DataFrame:
-    """Place each classified reason of ``reason_breakdown`` in the value/irritant matrix.
+def value_irritant_quadrants(breakdown: pd.DataFrame, kinds: dict[str, Any], moves: dict[str, str]) -> pd.DataFrame:
+    """The classified reasons of ``reason_breakdown`` with their value/irritant ``quadrant``.
 
-    - leverage: a value reason — do it well;
-    - automate (deflect): an unwanted simple question — short (≤ 5 min on average) and repeated no more
-      than the median unwanted reason — that self-service could answer;
-    - simplify: otherwise, an unwanted reason with no upstream owner, or one transferred once per contact or
-      more: the process itself needs simplifying;
-    - eliminate: every other unwanted reason: owned by an upstream department, fix the cause there.
+    The rules live in one place, the dbt model marts.fix_priorities (its yml states them, its unit tests pin
+    them); ``moves`` is its reason_code -> recommended_move (``recommended_moves()``). A reason the mart does
+    not place (a warehouse that predates it) is left out.
     """
     frame = breakdown[breakdown["reason_code"] != NO_REASON].copy()
     frame["kind"] = frame["reason_code"].map(kinds)
-    frame = frame[frame["kind"].isin(["value", "unwanted"])].reset_index(drop=True)
+    frame["quadrant"] = frame["reason_code"].map(moves)
+    frame = frame[frame["quadrant"].isin(QUADRANTS)].reset_index(drop=True)
     frame["unwanted_share"] = frame["unwanted"] / frame["contacts"]
-    if frame.empty:
-        return frame.assign(quadrant=pd.Series(dtype=str))
-    unwanted = frame["kind"] == "unwanted"
-    typical_repeat = frame.loc[unwanted, "repeat_rate"].median()
-    simple = (frame["avg_handle_min"] <= SIMPLE_MAX_HANDLE_MIN) & (frame["repeat_rate"] <= typical_repeat)
-    owner = frame["reason_code"].map(owners).fillna(frame["department_id"])
-    upstream = owner.notna() & (owner != NO_DEPARTMENT)
-    complex_process = frame["avg_transfers"].fillna(0) >= COMPLEX_MIN_TRANSFERS
-    frame["quadrant"] = "eliminate"
-    frame.loc[~upstream | complex_process, "quadrant"] = "simplify"
-    frame.loc[simple, "quadrant"] = "automate"
-    frame.loc[~unwanted, "quadrant"] = "leverage"
     return frame
 
 
@@ -1224,4 +1206,79 @@ def quality_results(limit: int = 1_000) -> pd.DataFrame | None:
         limit ?
         """,
         [int(limit)],
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What to fix first (marts.fix_priorities, issue 21)
+
+FIX_PRIORITY_COLUMNS = (
+    "rank", "reason_code", "kind", "department_id", "manager", "recommended_move", "priority_score",
+    "contacts", "unwanted_contacts_per_month", "cost_per_year", "window_start", "window_end", "window_days",
+    "repeat_contacts", "customers_affected", "trend_ratio", "trend_ci_low", "trend_ci_high", "nps_responses",
+    "nps_gap", "nps_gap_low", "nps_gap_high", "nps_impact", "nps_impact_low", "nps_impact_high", "csat_gap",
+    "csat_gap_low", "csat_gap_high", "has_action", "latest_action_id", "latest_action_verdict",
+)  # fmt: skip
+
+
+def has_fix_priorities() -> bool:
+    return has_table("fix_priorities", FIX_PRIORITY_COLUMNS)
+
+
+def fix_priorities(limit: int | None = None) -> pd.DataFrame:
+    """The ranked reasons of marts.fix_priorities (whole published window), best fix first; unranked rows
+    (unclassified contacts) are left out. Empty when the warehouse predates the mart."""
+    if not has_fix_priorities():
+        return pd.DataFrame(columns=list(FIX_PRIORITY_COLUMNS))
+    selected = ", ".join(f"p.{c}" for c in FIX_PRIORITY_COLUMNS)  # whitelisted identifiers only
+    return _query(
+        f"select {selected} from marts.fix_priorities p where p.rank is not null order by p.rank limit ?",
+        [int(limit) if limit is not None else 1_000_000],
+    )
+
+
+def recommended_moves() -> dict[str, str]:
+    """reason_code -> the value/irritant move computed in marts.fix_priorities (empty without the mart)."""
+    if not has_table("fix_priorities", ("reason_code", "recommended_move")):
+        return {}
+    frame = _query(
+        "select reason_code, recommended_move from marts.fix_priorities where recommended_move is not null"
+    )
+    return dict(zip(frame["reason_code"], frame["recommended_move"]))
+
+
+@st.cache_data(ttl=300, show_spinner=False, max_entries=64)
+def _department_brief(path: str, mtime_ns: int, size: int, department_id: str, month: str, lang: str) -> str | None:
+    from app.brief import BriefError, load_brief, render_html
+
+    try:
+        return render_html(load_brief(Path(path), department_id, month), lang)
+    except (BriefError, duckdb.Error):  # a warehouse without the brief's marts: no button, not an error
+        return None
+
+
+def department_brief(department_id: str, month: dt.date, lang: str) -> str | None:
+    """The department's monthly brief (app/brief.py, as `whycall brief` writes it) as HTML; None when the
+    warehouse cannot give one."""
+    stamp = warehouse_stamp()
+    if stamp is None:
+        raise WarehouseMissing(str(warehouse_path()))
+    return _department_brief(*stamp, department_id, f"{month:%Y-%m}", lang)
+
+
+SUGGESTION_COLUMNS = (
+    "population", "rank", "phrase", "language", "sample_contacts", "sample_size", "population_contacts", "share",
+    "estimated_contacts", "earlier_contacts", "recent_contacts", "trend_ratio", "example_1", "example_2",
+    "example_3", "nearest_reason_code", "nearest_similarity", "paste_file", "paste_line", "recent_from", "sampling",
+)  # fmt: skip
+
+
+def reason_suggestions(population: str) -> pd.DataFrame:
+    """The recurring topics of marts.reason_suggestions for ``population`` ('none' = unclassified contacts,
+    'keywords' = classified by keywords only), best first. Empty when the warehouse predates the table."""
+    if not has_table("reason_suggestions", SUGGESTION_COLUMNS):
+        return pd.DataFrame(columns=list(SUGGESTION_COLUMNS))
+    selected = ", ".join(f"s.{c}" for c in SUGGESTION_COLUMNS)  # whitelisted identifiers only
+    return _query(
+        f"select {selected} from marts.reason_suggestions s where s.population = ? order by s.rank", [population]
     )

@@ -13,6 +13,8 @@ from typing import Any
 import pandas as pd
 
 from app.i18n_effort import TEXTS as _EFFORT_TEXTS
+from app.i18n_priorities import PRIORITY_TEXTS
+from app.i18n_suggestions import SUGGESTION_TEXTS
 
 LANGS = ("en", "fr")
 DEFAULT_LANG = "en"
@@ -56,6 +58,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "warehouse": ("Warehouse", "Entrepôt"),
     # pages
     "page_overview": ("Overview", "Vue d'ensemble"),
+    "page_priorities": ("What to fix first", "Quoi corriger d'abord"),
     "page_why": ("Why do customers contact us?", "Pourquoi nous contacte-t-on ?"),
     "page_departments": ("Departments", "Départements"),
     "page_incidents": ("Incidents", "Incidents"),
@@ -235,14 +238,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         (
             "**Eliminate**: unwanted, caused by an upstream department — fix the cause there. **Automate / deflect**: "
             "unwanted simple questions (5 min or less on average, rarely repeated) — answer them in self-service. "
-            "**Simplify**: unwanted with no upstream owner, or transferred at every contact — simplify the process. "
-            "**Leverage**: value contacts — do them well."
+            "**Simplify**: unwanted with no upstream owner, or transferred at every contact, or a value contact that "
+            "clearly lowers the NPS — simplify the process. **Leverage**: value contacts — do them well. "
+            "The move is computed over the whole published history (marts.fix_priorities)."
         ),
         (
             "**Éliminer** : évitable, causé par un département amont — y corriger la cause. **Automatiser / dévier** : "
             "questions simples évitables (5 min ou moins en moyenne, peu de recontacts) — y répondre en libre-service. "
-            "**Simplifier** : évitable sans département amont, ou transféré à chaque contact — simplifier le processus. "
-            "**Valoriser** : contacts à valeur — bien les traiter."
+            "**Simplifier** : évitable sans département amont, ou transféré à chaque contact, ou contact à valeur qui "
+            "fait nettement baisser le NPS — simplifier le processus. **Valoriser** : contacts à valeur — bien les "
+            "traiter. L'action est calculée sur tout l'historique publié (marts.fix_priorities)."
         ),
     ),
     "quadrant": ("Recommended move", "Action recommandée"),
@@ -728,6 +733,10 @@ TEXTS: dict[str, tuple[str, str]] = {
 # the lifecycle page's labels live with each other (app/i18n_effort.py); a key defined twice is a mistake
 assert not TEXTS.keys() & _EFFORT_TEXTS.keys(), sorted(TEXTS.keys() & _EFFORT_TEXTS.keys())
 TEXTS.update(_EFFORT_TEXTS)
+
+
+TEXTS.update(SUGGESTION_TEXTS)  # the Why page's unclassified topics (app/i18n_suggestions.py)
+TEXTS.update(PRIORITY_TEXTS)  # the What-to-fix-first page and the department brief (app/i18n_priorities.py)
 
 
 def t(key: str, lang: str, **values: Any) -> str:

@@ -26,6 +26,7 @@ PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 # (file, title key, icon, url path, navigation section)
 PAGES = (
     ("overview.py", "page_overview", ":material/dashboard:", "overview", "nav_section_questions"),
+    ("priorities.py", "page_priorities", ":material/priority_high:", "priorities", "nav_section_questions"),
     ("why.py", "page_why", ":material/help:", "why", "nav_section_questions"),
     ("departments.py", "page_departments", ":material/apartment:", "departments", "nav_section_questions"),
     ("incidents.py", "page_incidents", ":material/bolt:", "incidents", "nav_section_questions"),

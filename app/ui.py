@@ -260,6 +260,7 @@ def table(
     height: int | str = "auto",
     key: str | None = None,
     width_budget: int | None = TABLE_WIDTH_PX,
+    column_config: dict[str, Any] | None = None,
 ) -> None:
     """Show ``frame`` with the ``columns`` given as {column: (label key, kind)}, formatted for ``lang``.
 
@@ -268,6 +269,7 @@ def table(
     the rest (a longer text shows whole on hover).
 
     Values stay numbers underneath (sorting works); only their display follows the language.
+    ``column_config`` (keyed by frame column, e.g. a ``st.column_config.LinkColumn``) is passed to st.dataframe.
     """
     shown = frame[[c for c in columns if c in frame.columns]].copy()
     renamed = {c: t(columns[c][0], lang) for c in shown.columns}
@@ -289,6 +291,7 @@ def table(
         else st.column_config.Column(label, width=widths[label])
         for label in shown.columns
     }
+    config.update({renamed[c]: v for c, v in (column_config or {}).items() if c in renamed})
     st.dataframe(
         styler, hide_index=True, width="stretch", height=height, key=key, placeholder="–", column_config=config
     )

@@ -56,6 +56,7 @@ WEEKDAY_FACTOR = tuple(f * 7 / 6.15 for f in (1.35, 1.15, 1.10, 1.05, 1.00, 0.35
 CHANNEL_MIX = {"voice": 0.35, "email": 0.30, "web": 0.20, "chat": 0.12, "api": 0.03}
 FRENCH_SHARE = 0.60
 FIELD_SHARE, KEYWORD_SHARE = 0.55, 0.20  # the rest of the tickets are vague: reason none
+E_INVOICE_EVERY = 2  # from its first day, 1 vague ticket in 2 is about the e-invoice portal
 FIELD_TEXT_HAS_KEYWORDS = 0.7  # a ticket with the field set usually also explains itself
 REPEAT_PROB = 0.10  # an inbound contact is followed by the same customer, same reason, within 7 days
 REPEAT_OTHER_CHANNEL = 0.35
@@ -890,6 +891,10 @@ class _Landing:
             "ticket_metric_events": metrics, "count": len(metrics), "end_time": end_time,
             "next_page": f"{ZENDESK}/api/v2/incremental/ticket_metric_events.json?start_time={end_time}"})
 
+    def _e_invoice_day(self, day: date) -> bool:
+        """The e-invoice portal opens a third into the window: its contacts start then (a rising topic)."""
+        return (day - self.start).days >= self.days // 3
+
     def _texts(self, s: _Spec, t: _Ticket, day: date, call: dict | None) -> tuple[str, str]:
         """Subject and description; also decides whether the reason field is set."""
         rng, lang, reason = self.rng, t.lang, s.reason
@@ -921,6 +926,9 @@ class _Landing:
         else:
             subject = rng.choice(texts.VAGUE_SUBJECTS[lang]).format(**fill)
             body = rng.choice(texts.VAGUE_BODIES[lang]).format(**fill)
+            if r >= FIELD_SHARE and self._e_invoice_day(day) and n % E_INVOICE_EVERY == 0:  # no extra draw
+                subject = texts.E_INVOICE_SUBJECTS[lang][n // 2 % 2].format(**fill)
+                body = texts.E_INVOICE_BODIES[lang][n // 4 % 2].format(**fill)
         if s.kind == "troll":
             body = rng.choice(texts.TROLL_PREFIX) + body
         if s.prev_ticket is not None:

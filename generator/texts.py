@@ -226,6 +226,23 @@ VAGUE_SUBJECTS = {
     "fr": ("Question", "Demande {ref}", "Aide", "Contact"),
 }
 
+# The planted unclassified topic: a new e-invoice portal that fails, worded so that no reason's keywords match
+# (reason none); marts.reason_suggestions must find it (tests/pipeline/test_reason_suggestions.py).
+E_INVOICE_BODIES = {
+    "en": (
+        "The e-invoice portal shows an error when I open it, reference {ref}.",
+        "I cannot download my e-invoice from the e-invoice portal (file {ref}).",
+    ),
+    "fr": (
+        "Le portail e-facture affiche une erreur quand je l'ouvre, référence {ref}.",
+        "Impossible de télécharger ma e-facture sur le portail e-facture (dossier {ref}).",
+    ),
+}
+E_INVOICE_SUBJECTS = {
+    "en": ("E-invoice portal", "E-invoice portal error {ref}"),
+    "fr": ("Portail e-facture", "Erreur portail e-facture {ref}"),
+}
+
 # Voice tickets created by Talk: a call header, then what the caller said as the agent noted it.
 VOICE_HEADER = {
     "en": "Inbound call from {phone}\nCall duration: {minutes} min {seconds} s\n\nCaller said: ",

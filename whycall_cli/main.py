@@ -124,6 +124,26 @@ def cmd_pull(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_brief(args: argparse.Namespace) -> int:
+    """One department's monthly brief as a printable HTML page (app/brief.py)."""
+    from app.brief import BriefError, department_language, load_brief, render_html
+
+    _apply_paths(args)
+    warehouse = get_settings().warehouse
+    try:
+        brief = load_brief(warehouse, args.department, args.month)
+        lang = args.lang or department_language(warehouse, args.department) or "en"
+        page = render_html(brief, lang)
+    except BriefError as exc:
+        print(f"whycall brief: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page, encoding="utf-8")
+    print(f"brief of {brief.department_name} for {brief.month:%Y-%m} ({lang}) written to {out.resolve()}")
+    return 0
+
+
 def _date(value: str):
     import datetime as dt
 
@@ -198,6 +218,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-pages", type=int, default=None, help="stop each stream after N pages (resumable)")
     p.add_argument("--restart", action="store_true", help="ignore the saved cursor and start at --start-time")
     p.set_defaults(func=cmd_pull)
+
+    br = sub.add_parser("brief", help="a department's one-page monthly brief (printable HTML)")
+    br.add_argument("--department", required=True, help="department_id of departments.csv")
+    br.add_argument("--month", default=None, metavar="YYYY-MM", help="default: the latest published month")
+    br.add_argument("--out", required=True, metavar="FILE.html")
+    br.add_argument("--lang", choices=["en", "fr"], default=None,
+                    help="default: the department's language when published, else en")
+    br.add_argument("--warehouse", help="published DuckDB file (default $WHYCALL_WAREHOUSE)")
+    br.set_defaults(func=cmd_brief)
     return parser
 
 

@@ -100,6 +100,16 @@ else:
         # the month before is only partly in the data: no comparison rather than a false rise
         previous = pd.Series(None, index=scorecard.columns, dtype=object)
 st.caption(caption + (f" · {manager}" if manager else ""))
+brief = data.department_brief(department, pd.Timestamp(latest["month"]).date(), ctx.lang)
+if brief:
+    st.download_button(
+        ctx.t("brief_button"),
+        brief.encode("utf-8"),
+        file_name=f"brief_{department}_{pd.Timestamp(latest['month']):%Y-%m}_{ctx.lang}.html",
+        mime="text/html",
+        key="department_brief",
+        icon=":material/description:",
+    )
 
 
 def _trend(column, scale=1.0):

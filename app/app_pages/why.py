@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import charts, data, filters, links, ui
+from app import charts, data, filters, links, suggestions, ui
 
 ctx = ui.context()
 ui.header(ctx, "page_why", "why_caption")
@@ -24,6 +24,7 @@ breakdown["label"] = breakdown["reason_code"].map(ctx.labels.reason)
 breakdown["kind"] = breakdown["reason_code"].map(ctx.labels.kinds)
 
 ui.show_chart(charts.pareto(breakdown, ctx.lang))
+suggestions.section(ctx, flt)
 
 left, right = st.columns(2, gap="large")
 with left:
@@ -36,7 +37,7 @@ with left:
         colors = ctx.labels.colors_by_label(drivers["reason_code"].unique())
         ui.show_chart(charts.drivers_by_department(drivers, ctx.lang, colors))
 with right:
-    matrix = data.value_irritant_quadrants(breakdown, ctx.labels.kinds, ctx.labels.owners)
+    matrix = data.value_irritant_quadrants(breakdown, ctx.labels.kinds, data.recommended_moves())
     if matrix.empty:
         ui.empty(ctx.t("no_data"))
     else:

@@ -13,6 +13,8 @@ A source whose ``format`` differs from the default starts from that format's def
 
 Keys beyond the contract (documented in docs/profiles/README.md):
 - ``rules.action_weeks`` (8), ``rules.candidate_threshold`` (3.5): dbt vars of the same names.
+- ``rules.priority`` (cost_weight 1, satisfaction_weight 1, simple_max_handle_minutes 5, complex_min_transfers 1,
+  trend_weeks 8, bootstrap_replicates 200): dbt var ``priority``, read by marts.fix_priorities.
 - ``checks: {<check family>: block | warn}``: severity overrides read by the quality checks.
 - ``sources.calls.transfer_field`` (zendesk_talk): the call field counting transfers.
 - ``sources.surveys.timezone`` / ``encoding`` / ``delimiter`` (qualtrics).
@@ -106,6 +108,15 @@ DEFAULTS: dict[str, Any] = {
         # a landing file modified less than this many seconds ago may still be being written: left for
         # the next run (audit status deferred); 0 = only a file that changes while it is read is deferred
         "settle_seconds": 0,
+        # marts.fix_priorities (dbt_project/models/marts/fix_priorities.yml): score weights and matrix thresholds
+        "priority": {
+            "cost_weight": 1,
+            "satisfaction_weight": 1,
+            "simple_max_handle_minutes": 5,
+            "complex_min_transfers": 1,
+            "trend_weeks": 8,
+            "bootstrap_replicates": 200,
+        },
     },
     "checks": {},
     "quality": {},
@@ -219,6 +230,7 @@ class WhycallConfig:
                 "scales": dict(self.sources["surveys"].scales),
                 "action_weeks": rules["action_weeks"],
                 "candidate_threshold": rules["candidate_threshold"],
+                "priority": rules["priority"],
                 "handle_time_sources": handle_time_sources(self.sources),
                 # no model reads it: a change of the masking rules rebuilds the marts (build_state)
                 "privacy": self.privacy,
@@ -436,6 +448,8 @@ _SUSPECT_INTS = {
     "min_text_chars",
     "identical_text_min_customers",
     "identical_text_min_chars",
+    "trend_weeks",
+    "bootstrap_replicates",
 }
 
 

@@ -32,6 +32,7 @@ CHROMIUM_ARGS = [
 # URL path of every page (st.navigation: the default page is the root) and what its title says.
 PAGES = [
     ("", "Overview"),
+    ("priorities", "What to fix first"),
     ("why", "Why do customers contact us?"),
     ("departments", "Departments"),
     ("incidents", "Incidents"),
@@ -43,6 +44,7 @@ PAGES = [
 # A couple of pages again in French, with shared filters in the URL.
 FRENCH_PAGES = [
     ("departments?lang=fr&department=LOGI", "Départements"),
+    ("priorities?lang=fr", "Quoi corriger d'abord"),
     ("incidents?lang=fr&from=2026-09-12&to=2026-11-20", "Incidents"),
 ]
 

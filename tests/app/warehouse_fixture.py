@@ -18,6 +18,9 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+from priorities_fixture import add_fix_priorities
+
+from orchestration.lib.suggestion_table import build_suggestions
 
 FIRST_DAY = dt.date(2026, 9, 12)
 LAST_DAY = dt.date(2026, 11, 20)
@@ -642,6 +645,9 @@ def build_warehouse(
                 ('surveys', 'surveys/export.csv', 12, 'responded_at not a timestamp', 'R_z,,yesterday')
             ) t(source, file, line, reason, raw)
         """)
+        add_fix_priorities(con)
+        if optional and not short_names:  # the real Python step on the fixture's texts (no reasons.csv at hand)
+            build_suggestions(con, path.parent / "no-landing")
         if optional:
             con.execute(CONTACTS_DAILY_SQL)
             con.execute("""

@@ -27,6 +27,14 @@ EXPECTED_DEFAULT_VARS = {
     "scales": {"csat": [1, 5], "ces": [1, 7], "ces_high_is_easy": True},
     "action_weeks": 8,
     "candidate_threshold": 3.5,
+    "priority": {
+        "cost_weight": 1,
+        "satisfaction_weight": 1,
+        "simple_max_handle_minutes": 5,
+        "complex_min_transfers": 1,
+        "trend_weeks": 8,
+        "bootstrap_replicates": 200,
+    },
     "handle_time_sources": ["calls:talk"],
     # issue 16: the masking rules travel with the vars so that changing them rebuilds the marts
     "privacy": {
@@ -398,3 +406,13 @@ def test_min_text_chars_zero_turns_the_short_text_rule_off(tmp_path):
     config = _config(tmp_path, "rules: {suspect: {min_text_chars: 0}}\n")
     assert config.dbt_vars()["suspect"]["min_text_chars"] == 0
     assert "at least 1" in _error(tmp_path, "rules: {suspect: {max_contacts_per_customer_day: 0}}\n")
+
+
+def test_priority_weights_merge_key_by_key_and_replicates_are_whole_numbers(tmp_path):
+    dbt = _config(tmp_path, "rules:\n  priority: {cost_weight: 3}\n").dbt_vars()
+    assert dbt["priority"] == {
+        "cost_weight": 3, "satisfaction_weight": 1, "simple_max_handle_minutes": 5, "complex_min_transfers": 1,
+        "trend_weeks": 8, "bootstrap_replicates": 200,
+    }  # fmt: skip
+    assert "rules.priority.bootstrap_replicates" in _error(tmp_path, "rules:\n  priority: {bootstrap_replicates: 0}\n")
+    assert "rules.priority.cost_wieght" in _error(tmp_path, "rules:\n  priority: {cost_wieght: 2}\n")

@@ -2,13 +2,14 @@
 
 import dagster as dg
 
+from orchestration.defs.publish.suggestions import reason_suggestions
 from orchestration.defs.resources import WhycallResource
 from orchestration.defs.transform.dbt import whycall_dbt_models
 from orchestration.lib.progress import report
 from orchestration.lib.publish import PublishError, publish_warehouse
 
 
-@dg.asset(key=["warehouse"], deps=[whycall_dbt_models], group_name="publish", kinds={"duckdb"},
+@dg.asset(key=["warehouse"], deps=[whycall_dbt_models, reason_suggestions], group_name="publish", kinds={"duckdb"},
           description="marts.* copied into a new DuckDB file and renamed over the published one.")
 def published_warehouse(context: dg.AssetExecutionContext, whycall: WhycallResource) -> dg.MaterializeResult:
     settings = whycall.settings()

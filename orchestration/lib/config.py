@@ -102,6 +102,7 @@ DEFAULTS: dict[str, Any] = {
     },
     "checks": {},
     "quality": {},
+    "notify": None,  # closed-loop notifications (orchestration/lib/notify/settings.py, docs/notifications.md)
     "sources": {
         "tickets": {"format": "zendesk"},
         "calls": {"format": "zendesk_talk"},
@@ -180,6 +181,7 @@ class WhycallConfig:
     sources: dict[str, SourceProfile]
     checks: dict[str, str] = field(default_factory=dict)
     quality: dict[str, Any] = field(default_factory=dict)  # data-quality thresholds (expectations/params.py)
+    notify: Any = None  # NotifySettings (orchestration/lib/notify/settings.py)
     path: Path = Path(CONFIG_FILE)  # the whycall.yml read (or that would be read): named in messages
 
     def dbt_vars(self) -> dict[str, Any]:
@@ -267,6 +269,9 @@ def build_config(user: Any, path: Path = Path(CONFIG_FILE)) -> WhycallConfig:
     v.keys(quality, sorted(QUALITY_KEYS), "quality")
     v.keys(user_sources, {name: None for name in SOURCES}, "sources")
     sources = {name: v.source(name, user_sources.get(name)) for name in SOURCES}
+    from orchestration.lib.notify.settings import parse_notify  # local: notify imports records, not config
+
+    notify = parse_notify(merged["notify"], path)
     return WhycallConfig(
         timezone=timezone,
         currency=currency,
@@ -276,6 +281,7 @@ def build_config(user: Any, path: Path = Path(CONFIG_FILE)) -> WhycallConfig:
         sources=sources,
         checks=checks,
         quality=quality,
+        notify=notify,
         path=path,
     )
 

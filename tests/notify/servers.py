@@ -90,7 +90,9 @@ class FakeZendesk:
                         return self._send(200, {"tickets": found})
                     if url.path == "/api/v2/tickets/show_many.json":
                         ids = [int(i) for i in query.get("ids", [""])[0].split(",") if i]
-                        return self._send(200, {"tickets": [fake.tickets[i] for i in ids if i in fake.tickets]})
+                        return self._send(
+                            200, {"tickets": [fake.tickets[i] for i in ids if i in fake.tickets]}
+                        )
                 return self._send(404, {"error": "not found"})
 
             def do_POST(self):
@@ -105,8 +107,12 @@ class FakeZendesk:
                     if self.path == "/api/v2/tickets.json":
                         fake.auth.append(self.headers.get("Authorization", ""))
                         ticket = dict(body["ticket"])
-                        ticket.update(id=1000 + len(fake.tickets), status="open",
-                                      updated_at="2026-05-04T09:00:00Z", custom_fields=[])
+                        ticket.update(
+                            id=1000 + len(fake.tickets),
+                            status="open",
+                            updated_at="2026-05-04T09:00:00Z",
+                            custom_fields=[],
+                        )
                         fake.tickets[ticket["id"]] = ticket
                         return self._send(201, {"ticket": ticket})
                 return self._send(404, {"error": "not found"})

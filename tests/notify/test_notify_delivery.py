@@ -29,7 +29,9 @@ def make_landing(root: Path) -> Path:
         "department_id,name,manager,parent_id,volume_measure,manager_email,language,zendesk_group_id\n"
         "billing,Billing,Claire Dubois,finance,,claire.dubois@example.org,fr,360001\n"
         "logistics,Logistics,Marc Peeters,,,marc.peeters@example.org,en,360002\n"
-        "finance,Finance,Paul Martin,,,paul.martin@example.org,en,\n", encoding="utf-8")
+        "finance,Finance,Paul Martin,,,paul.martin@example.org,en,\n",
+        encoding="utf-8",
+    )
     return root / "landing"
 
 
@@ -38,15 +40,21 @@ def make_warehouse(path: Path, alerts: list[tuple]) -> Path:
     path.unlink(missing_ok=True)
     con = duckdb.connect(str(path))
     con.execute("create schema marts")
-    con.execute("create table marts.alerts (alert_id varchar, response_id varchar, contact_id varchar, "
-                "customer_key varchar, department_id varchar, created_at timestamp, status varchar, "
-                "recontacted_at timestamp, csat double, nps double, ces double, is_suspect boolean)")
+    con.execute(
+        "create table marts.alerts (alert_id varchar, response_id varchar, contact_id varchar, "
+        "customer_key varchar, department_id varchar, created_at timestamp, status varchar, "
+        "recontacted_at timestamp, csat double, nps double, ces double, is_suspect boolean)"
+    )
     con.executemany("insert into marts.alerts values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", alerts)
     con.execute("create table marts.survey_responses as select 'r1' as response_id, ? as comment", [COMMENT])
-    con.execute("create table marts.fct_contacts as select * from (values ('zendesk:9001', 'INV'), "
-                "('zendesk:9002', 'LATE')) t(contact_id, reason_code)")
-    con.execute("create table marts.dim_reasons as select * from (values ('INV', 'Unclear invoice', "
-                "'Facture peu claire'), ('LATE', 'Late delivery', 'Livraison en retard')) t(reason_code, label_en, label_fr)")
+    con.execute(
+        "create table marts.fct_contacts as select * from (values ('zendesk:9001', 'INV'), "
+        "('zendesk:9002', 'LATE')) t(contact_id, reason_code)"
+    )
+    con.execute(
+        "create table marts.dim_reasons as select * from (values ('INV', 'Unclear invoice', "
+        "'Facture peu claire'), ('LATE', 'Late delivery', 'Livraison en retard')) t(reason_code, label_en, label_fr)"
+    )
     con.close()
     return path
 
@@ -62,39 +70,73 @@ def world(tmp_path, monkeypatch):
     state = tmp_path / "wh" / "whycall.state.duckdb"
     fake = FakeZendesk()
     with smtp_server() as (inbox, port), http_server(fake) as base:
-        config = build_config({"notify": {
-            "language": "en", "remind_after_hours": 24,
-            "email": {"host": "127.0.0.1", "port": port, "security": "none", "from": "whycall@example.org"},
-            "chat": {"kind": "slack"},
-            "zendesk": {"outcome_field_id": 360099},
-        }})
-        env = {"WHYCALL_CHAT_WEBHOOK": f"{base}/chat/T000/B000/SECRETPATH", "ZENDESK_BASE_URL": base,
-               "ZENDESK_EMAIL": "bot@example.org", **SECRETS}
+        config = build_config(
+            {
+                "notify": {
+                    "language": "en",
+                    "remind_after_hours": 24,
+                    "email": {
+                        "host": "127.0.0.1",
+                        "port": port,
+                        "security": "none",
+                        "from": "whycall@example.org",
+                    },
+                    "chat": {"kind": "slack"},
+                    "zendesk": {"outcome_field_id": 360099},
+                }
+            }
+        )
+        env = {
+            "WHYCALL_CHAT_WEBHOOK": f"{base}/chat/T000/B000/SECRETPATH",
+            "ZENDESK_BASE_URL": base,
+            "ZENDESK_EMAIL": "bot@example.org",
+            **SECRETS,
+        }
 
         def run(now, **kw):
-            return run_notifier(landing_dir=landing, warehouse=warehouse, state_db=state, config=config,
-                                now=now, env=env, **kw)
+            return run_notifier(
+                landing_dir=landing,
+                warehouse=warehouse,
+                state_db=state,
+                config=config,
+                now=now,
+                env=env,
+                **kw,
+            )
 
-        yield {"inbox": inbox, "fake": fake, "run": run, "warehouse": warehouse, "state": state, "base": base,
-               "config": config, "env": env}
+        yield {
+            "inbox": inbox,
+            "fake": fake,
+            "run": run,
+            "warehouse": warehouse,
+            "state": state,
+            "base": base,
+            "config": config,
+            "env": env,
+        }
 
 
 def attempts(state: Path) -> list[tuple]:
     con = duckdb.connect(str(state), read_only=True)
     try:
-        return con.execute("select alert_id, kind, channel, status, recipient, error from notify.attempts "
-                           "order by attempted_at, alert_id, kind, channel").fetchall()
+        return con.execute(
+            "select alert_id, kind, channel, status, recipient, error from notify.attempts "
+            "order by attempted_at, alert_id, kind, channel"
+        ).fetchall()
     finally:
         con.close()
 
 
 def test_exact_messages_once_then_reminder_escalation_and_outcome(world):
     inbox, fake, run = world["inbox"], world["fake"], world["run"]
-    make_warehouse(world["warehouse"], [
-        alert_row("r1", "zendesk:9001", "billing", T0),
-        alert_row("r2", "zendesk:9002", "logistics", T0 + dt.timedelta(hours=1), csat=None, nps=2.0),
-        alert_row("r3", "zendesk:9002", "logistics", T0 - dt.timedelta(days=30)),  # too old: skipped
-    ])
+    make_warehouse(
+        world["warehouse"],
+        [
+            alert_row("r1", "zendesk:9001", "billing", T0),
+            alert_row("r2", "zendesk:9002", "logistics", T0 + dt.timedelta(hours=1), csat=None, nps=2.0),
+            alert_row("r3", "zendesk:9002", "logistics", T0 - dt.timedelta(days=30)),  # too old: skipped
+        ],
+    )
     first = run(T0 + dt.timedelta(hours=2))
     assert (first.sent, first.failed, first.skipped) == (6, 0, 3), first.summary()
     # e-mail: one per alert, to the department's manager, in the manager's language, text + HTML
@@ -102,7 +144,10 @@ def test_exact_messages_once_then_reminder_escalation_and_outcome(world):
     assert len(claire) == 1 and len(inbox.messages) == 2
     msg = claire[0]
     assert msg["From"] == "whycall@example.org"
-    assert msg["Subject"] == "[whycall] Client insatisfait à rappeler · Billing · 46 h restantes avant la limite de 48 h"
+    assert (
+        msg["Subject"]
+        == "[whycall] Client insatisfait à rappeler · Billing · 46 h restantes avant la limite de 48 h"
+    )
     text = msg.get_body(("plain",)).get_content()
     html = msg.get_body(("html",)).get_content()
     assert "Bonjour Claire Dubois," in text and "Scores: CSAT 1" in text
@@ -131,16 +176,22 @@ def test_exact_messages_once_then_reminder_escalation_and_outcome(world):
 
     # Marc solves r2's follow-up with an outcome: r2 counts as recontacted (within 48 h), no reminder for it
     ticket_r2 = tickets[1]
-    ticket_r2.update(status="solved", updated_at="2026-05-04T20:00:00Z",
-                     custom_fields=[{"id": 360099, "value": "resolved"}])
+    ticket_r2.update(
+        status="solved",
+        updated_at="2026-05-04T20:00:00Z",
+        custom_fields=[{"id": 360099, "value": "resolved"}],
+    )
     at_24h = run(T0 + dt.timedelta(hours=24))
     assert at_24h.follow_ups_solved == 1
     reminders = [m for m in inbox.messages if "Rappel" in m["Subject"] or "Reminder" in m["Subject"]]
     assert [m["To"] for m in reminders] == ["claire.dubois@example.org"]
-    assert reminders[0]["Subject"].startswith("[whycall] Rappel : un client insatisfait attend toujours un appel")
+    assert reminders[0]["Subject"].startswith(
+        "[whycall] Rappel : un client insatisfait attend toujours un appel"
+    )
     con = duckdb.connect(str(world["state"]), read_only=True)
-    assert con.execute("select alert_id, status, solved_at, outcome from notify.follow_ups where solved_at is not null"
-                       ).fetchall() == [("alert:r2", "solved", dt.datetime(2026, 5, 4, 20, 0), "resolved")]
+    assert con.execute(
+        "select alert_id, status, solved_at, outcome from notify.follow_ups where solved_at is not null"
+    ).fetchall() == [("alert:r2", "solved", dt.datetime(2026, 5, 4, 20, 0), "resolved")]
     con.close()
 
     # past 48 h: r1 escalated once to the parent department's manager (Finance, in English)
@@ -150,7 +201,10 @@ def test_exact_messages_once_then_reminder_escalation_and_outcome(world):
     run(T0 + dt.timedelta(hours=60))
     paul = inbox.to("paul.martin@example.org")
     assert len(paul) == 1
-    assert paul[0]["Subject"] == "[whycall] Escalation: customer not called back in time · Billing · 1 h past the 48 h limit"
+    assert (
+        paul[0]["Subject"]
+        == "[whycall] Escalation: customer not called back in time · Billing · 1 h past the 48 h limit"
+    )
     assert "escalated from Billing (manager Claire Dubois)" in paul[0].get_body(("plain",)).get_content()
 
     # no customer detail and no secret anywhere the notifier wrote
@@ -173,7 +227,10 @@ def test_a_failed_send_is_recorded_retried_after_the_backoff_and_delivered_once(
     assert {a[2] for a in failed} == {"email", "chat"}
     assert all("SECRETPATH" not in a[5] for a in failed)
     assert "HTTP 503" in next(a[5] for a in failed if a[2] == "chat")
-    log = [json.loads(line) for line in (world["warehouse"].parent / "logs" / "operations.jsonl").read_text().splitlines()]
+    log = [
+        json.loads(line)
+        for line in (world["warehouse"].parent / "logs" / "operations.jsonl").read_text().splitlines()
+    ]
     assert log[-1]["event"] == "notifications" and log[-1]["failed"] == 2
 
     early = run(T0 + dt.timedelta(minutes=24))  # the first retry waits 15 minutes
@@ -197,31 +254,52 @@ def test_digest_mode_sends_one_email_per_manager_per_day(world):
     from dataclasses import replace
 
     config = world["config"]
-    digest = replace(config, notify=replace(config.notify, email=replace(config.notify.email, mode="digest"),
-                                            chat=None, zendesk=None))
-    make_warehouse(world["warehouse"], [
-        alert_row("r1", "zendesk:9001", "billing", T0),
-        alert_row("r2", "zendesk:9002", "billing", T0 + dt.timedelta(hours=1)),
-    ])
+    digest = replace(
+        config,
+        notify=replace(
+            config.notify, email=replace(config.notify.email, mode="digest"), chat=None, zendesk=None
+        ),
+    )
+    make_warehouse(
+        world["warehouse"],
+        [
+            alert_row("r1", "zendesk:9001", "billing", T0),
+            alert_row("r2", "zendesk:9002", "billing", T0 + dt.timedelta(hours=1)),
+        ],
+    )
     landing = world["warehouse"].parent.parent / "landing"
 
     def run(now):
-        return run_notifier(landing_dir=landing, warehouse=world["warehouse"], state_db=world["state"],
-                            config=digest, now=now, env=world["env"])
+        return run_notifier(
+            landing_dir=landing,
+            warehouse=world["warehouse"],
+            state_db=world["state"],
+            config=digest,
+            now=now,
+            env=world["env"],
+        )
 
     run(T0 + dt.timedelta(hours=2))
-    assert [m["Subject"] for m in world["inbox"].messages] == ["[whycall] 2 client(s) insatisfait(s) à rappeler"]
+    assert [m["Subject"] for m in world["inbox"].messages] == [
+        "[whycall] 2 client(s) insatisfait(s) à rappeler"
+    ]
     body = world["inbox"].messages[0].get_body(("plain",)).get_content()
     assert "alert:r1" in body and "alert:r2" in body
-    make_warehouse(world["warehouse"], [
-        alert_row("r1", "zendesk:9001", "billing", T0),
-        alert_row("r2", "zendesk:9002", "billing", T0 + dt.timedelta(hours=1)),
-        alert_row("r4", "zendesk:9001", "billing", T0 + dt.timedelta(hours=3)),
-    ])
+    make_warehouse(
+        world["warehouse"],
+        [
+            alert_row("r1", "zendesk:9001", "billing", T0),
+            alert_row("r2", "zendesk:9002", "billing", T0 + dt.timedelta(hours=1)),
+            alert_row("r4", "zendesk:9001", "billing", T0 + dt.timedelta(hours=3)),
+        ],
+    )
     run(T0 + dt.timedelta(hours=4))  # same local day: r4 waits for tomorrow's digest
     assert len(world["inbox"].messages) == 1
     run(T0 + dt.timedelta(hours=17))  # 01:00 the next day in Brussels
-    assert len(world["inbox"].messages) == 2 and "alert:r4" in world["inbox"].messages[1].get_body(("plain",)).get_content()
+    assert (
+        len(world["inbox"].messages) == 2
+        and "alert:r4" in world["inbox"].messages[1].get_body(("plain",)).get_content()
+    )
 
 
 def test_dry_run_prints_and_sends_nothing(world):
@@ -229,7 +307,9 @@ def test_dry_run_prints_and_sends_nothing(world):
     lines: list[str] = []
     out = world["run"](T0 + dt.timedelta(hours=1), dry_run=True, echo=lines.append)
     assert out.sent == 3 and out.summary() == "notifications (dry run): 3 would be sent, 0 would be skipped"
-    assert any(line.startswith("would send notify by email to Claire Dubois <claire.dubois@example.org> [fr]")
-               for line in lines)
+    assert any(
+        line.startswith("would send notify by email to Claire Dubois <claire.dubois@example.org> [fr]")
+        for line in lines
+    )
     assert not world["inbox"].messages and not world["fake"].chat and not world["fake"].tickets
     assert not world["state"].exists()

@@ -13,8 +13,12 @@ from orchestration.lib.records import InputError
 
 T0 = dt.datetime(2026, 5, 4, 8, 0)  # the alert's creation time (UTC)
 EMAIL = EmailSettings("smtp.test", 25, "none", "whycall@example.org", "immediate", "U", "P", 5)
-SETTINGS = NotifySettings(remind_after_hours=24, expire_after_days=14, email=EMAIL,
-                          retry=RetrySettings(first_minutes=15, max_minutes=60, max_attempts=3))
+SETTINGS = NotifySettings(
+    remind_after_hours=24,
+    expire_after_days=14,
+    email=EMAIL,
+    retry=RetrySettings(first_minutes=15, max_minutes=60, max_attempts=3),
+)
 RECIPIENTS = {
     "billing": Recipient("billing", "Billing", "Claire Dubois", "claire@example.org", "fr", None, "finance"),
     "finance": Recipient("finance", "Finance", "Paul Martin", "paul@example.org", "en", None, None),
@@ -54,7 +58,9 @@ def test_reminder_after_remind_after_hours_and_escalation_to_the_parent_after_th
     at_49h = plan_deliveries([alert()], RECIPIENTS, reminded, T0 + dt.timedelta(hours=49), SETTINGS, 48)
     assert keys(at_49h) == [("alert:r1", "escalate", "email", "finance")]
     escalated = reminded + [att("escalate", "sent", T0 + dt.timedelta(hours=49))]
-    assert keys(plan_deliveries([alert()], RECIPIENTS, escalated, T0 + dt.timedelta(days=5), SETTINGS, 48)) == []
+    assert (
+        keys(plan_deliveries([alert()], RECIPIENTS, escalated, T0 + dt.timedelta(days=5), SETTINGS, 48)) == []
+    )
 
 
 def test_a_recontacted_alert_gets_no_reminder_and_a_late_one_is_escalated():
@@ -68,13 +74,33 @@ def test_a_recontacted_alert_gets_no_reminder_and_a_late_one_is_escalated():
 def test_failed_send_is_retried_with_doubling_waits_then_given_up():
     f1 = T0 + dt.timedelta(minutes=1)
     one = [att("notify", "failed", f1)]
-    assert keys(plan_deliveries([alert()], RECIPIENTS, one, f1 + dt.timedelta(minutes=14), SETTINGS, 48)) == []
-    assert plan_deliveries([alert()], RECIPIENTS, one, f1 + dt.timedelta(minutes=14), SETTINGS, 48).waiting == 1
-    assert len(plan_deliveries([alert()], RECIPIENTS, one, f1 + dt.timedelta(minutes=15), SETTINGS, 48).deliveries) == 1
+    assert (
+        keys(plan_deliveries([alert()], RECIPIENTS, one, f1 + dt.timedelta(minutes=14), SETTINGS, 48)) == []
+    )
+    assert (
+        plan_deliveries([alert()], RECIPIENTS, one, f1 + dt.timedelta(minutes=14), SETTINGS, 48).waiting == 1
+    )
+    assert (
+        len(
+            plan_deliveries(
+                [alert()], RECIPIENTS, one, f1 + dt.timedelta(minutes=15), SETTINGS, 48
+            ).deliveries
+        )
+        == 1
+    )
     f2 = f1 + dt.timedelta(minutes=15)
     two = one + [att("notify", "failed", f2)]  # second wait: 30 min
-    assert keys(plan_deliveries([alert()], RECIPIENTS, two, f2 + dt.timedelta(minutes=29), SETTINGS, 48)) == []
-    assert len(plan_deliveries([alert()], RECIPIENTS, two, f2 + dt.timedelta(minutes=30), SETTINGS, 48).deliveries) == 1
+    assert (
+        keys(plan_deliveries([alert()], RECIPIENTS, two, f2 + dt.timedelta(minutes=29), SETTINGS, 48)) == []
+    )
+    assert (
+        len(
+            plan_deliveries(
+                [alert()], RECIPIENTS, two, f2 + dt.timedelta(minutes=30), SETTINGS, 48
+            ).deliveries
+        )
+        == 1
+    )
     three = two + [att("notify", "failed", f2 + dt.timedelta(minutes=30))]  # max_attempts 3 reached
     late = plan_deliveries([alert()], RECIPIENTS, three, T0 + dt.timedelta(hours=10), SETTINGS, 48)
     assert keys(late) == [] and late.given_up == 1
@@ -109,13 +135,24 @@ def test_no_parent_department_skips_the_escalation_once():
 
 
 def test_message_in_the_managers_language_with_hours_left_and_no_customer_detail():
-    a = alert(csat=1, nps=3, comment="Appelez-moi au +32 470 12 34 56 ou jean.dupont@mail.be, facture fausse",
-              reason_code="INVOICE_UNCLEAR", reason_label_fr="Facture peu claire", reason_label_en="Unclear invoice",
-              contact_id="zendesk:9001")
+    a = alert(
+        csat=1,
+        nps=3,
+        comment="Appelez-moi au +32 470 12 34 56 ou jean.dupont@mail.be, facture fausse",
+        reason_code="INVOICE_UNCLEAR",
+        reason_label_fr="Facture peu claire",
+        reason_label_en="Unclear invoice",
+        contact_id="zendesk:9001",
+    )
     now = T0 + dt.timedelta(hours=17)
     plan = plan_deliveries([a], RECIPIENTS, [], now, SETTINGS, 48)
-    msg = compose(plan.deliveries, now, 48, "Europe/Brussels", "https://acme.zendesk.com", {"billing": "Billing"})
-    assert msg.subject == "[whycall] Client insatisfait à rappeler · Billing · 31 h restantes avant la limite de 48 h"
+    msg = compose(
+        plan.deliveries, now, 48, "Europe/Brussels", "https://acme.zendesk.com", {"billing": "Billing"}
+    )
+    assert (
+        msg.subject
+        == "[whycall] Client insatisfait à rappeler · Billing · 31 h restantes avant la limite de 48 h"
+    )
     assert "Bonjour Claire Dubois," in msg.text
     assert "Scores: CSAT 1, NPS 3" in msg.text
     assert "Motif: Facture peu claire (INVOICE_UNCLEAR)" in msg.text
@@ -124,8 +161,12 @@ def test_message_in_the_managers_language_with_hours_left_and_no_customer_detail
     assert '<a href="https://acme.zendesk.com/agent/tickets/9001">' in msg.html
     for secret in ("470", "jean.dupont", "mail.be"):
         assert secret not in msg.text and secret not in msg.html
-    english = compose([plan.deliveries[0].__class__(a, "notify", "email", RECIPIENTS["finance"])],
-                      T0 + dt.timedelta(hours=50), 48, "Europe/Brussels")
+    english = compose(
+        [plan.deliveries[0].__class__(a, "notify", "email", RECIPIENTS["finance"])],
+        T0 + dt.timedelta(hours=50),
+        48,
+        "Europe/Brussels",
+    )
     assert "2 h past the 48 h limit" in english.subject and "Unclear invoice" in english.text
     assert "zendesk:9001" in english.text  # no subdomain: the reference, not a link
 
@@ -137,8 +178,13 @@ def test_scrub_keeps_ordinary_numbers():
 
 def test_notify_settings_validation_names_the_key():
     assert parse_notify(None).channels == ()
-    ok = parse_notify({"email": {"host": "smtp.example.org", "from": "w@example.org", "mode": "digest"},
-                       "chat": {"kind": "teams"}, "zendesk": {}})
+    ok = parse_notify(
+        {
+            "email": {"host": "smtp.example.org", "from": "w@example.org", "mode": "digest"},
+            "chat": {"kind": "teams"},
+            "zendesk": {},
+        }
+    )
     assert ok.channels == ("email", "chat", "zendesk") and ok.email.mode == "digest" and ok.email.port == 587
     with pytest.raises(InputError, match=r"notify.email.passwrd: unknown key 'passwrd'"):
         parse_notify({"email": {"host": "h", "from": "f@x.org", "passwrd": "x"}})
@@ -155,9 +201,13 @@ def test_recipients_read_optional_columns_and_name_the_line(tmp_path):
     (ref / "departments.csv").write_text(
         "department_id,name,manager,parent_id,manager_email,language,zendesk_group_id\n"
         "billing,Billing,Claire,finance,claire@example.org,,360001\n"
-        "finance,Finance,Paul,,paul@example.org,en,\n", encoding="utf-8")
+        "finance,Finance,Paul,,paul@example.org,en,\n",
+        encoding="utf-8",
+    )
     got = read_recipients(tmp_path, "fr")
-    assert got["billing"] == Recipient("billing", "Billing", "Claire", "claire@example.org", "fr", "360001", "finance")
+    assert got["billing"] == Recipient(
+        "billing", "Billing", "Claire", "claire@example.org", "fr", "360001", "finance"
+    )
     assert got["finance"].language == "en" and got["finance"].parent_id is None
     (ref / "departments.csv").write_text("department_id,name,manager,manager_email\nb,B,C,not-an-address\n")
     with pytest.raises(InputError, match=r"departments.csv line 2: manager_email 'not-an-address'"):
@@ -168,8 +218,11 @@ def test_reference_loader_accepts_the_notify_columns_without_loading_the_address
     from orchestration.lib.parsers import collect, parse_file
 
     path = tmp_path / "departments.csv"
-    path.write_text("department_id,name,manager,manager_email,language,zendesk_group_id\n"
-                    "billing,Billing,Claire,claire@example.org,fr,360001\n", encoding="utf-8")
+    path.write_text(
+        "department_id,name,manager,manager_email,language,zendesk_group_id\n"
+        "billing,Billing,Claire,claire@example.org,fr,360001\n",
+        encoding="utf-8",
+    )
     parsed = collect(parse_file(path, "reference:departments", build_config({})))
     assert [r["department_id"] for r in parsed.rows] == ["billing"] and not parsed.rejects
     assert all("claire@example.org" not in str(v) for r in parsed.rows for v in r.values())

@@ -94,16 +94,29 @@ def _num(value: float | None) -> str:
     return f"{value:g}"
 
 
-def _fields(delivery: Delivery, now: dt.datetime, within_hours: float, timezone: str,
-            agent_base_url: str | None, departments: dict[str, str]) -> list[tuple[str, str]]:
+def _fields(
+    delivery: Delivery,
+    now: dt.datetime,
+    within_hours: float,
+    timezone: str,
+    agent_base_url: str | None,
+    departments: dict[str, str],
+) -> list[tuple[str, str]]:
     alert, lang = delivery.alert, delivery.recipient.language
     t = TEXT[lang]
-    scores = ", ".join(f"{name.upper()} {_num(v)}" for name, v in
-                       (("csat", alert.csat), ("nps", alert.nps), ("ces", alert.ces)) if v is not None)
+    scores = ", ".join(
+        f"{name.upper()} {_num(v)}"
+        for name, v in (("csat", alert.csat), ("nps", alert.nps), ("ces", alert.ces))
+        if v is not None
+    )
     label = alert.reason_label_fr if lang == "fr" else alert.reason_label_en
-    reason = f"{label or alert.reason_code} ({alert.reason_code})" if alert.reason_code else t["unknown_reason"]
+    reason = (
+        f"{label or alert.reason_code} ({alert.reason_code})" if alert.reason_code else t["unknown_reason"]
+    )
     left = within_hours - alert.age_hours(now)
-    timing = (t["left"] if left >= 0 else t["overdue"]).format(h=f"{abs(left):.0f}", limit=f"{within_hours:g}")
+    timing = (t["left"] if left >= 0 else t["overdue"]).format(
+        h=f"{abs(left):.0f}", limit=f"{within_hours:g}"
+    )
     local = alert.created_at.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(timezone))
     dept = alert.department_id or ""
     return [
@@ -118,9 +131,15 @@ def _fields(delivery: Delivery, now: dt.datetime, within_hours: float, timezone:
     ]
 
 
-def compose(deliveries: Sequence[Delivery], now: dt.datetime, within_hours: float, timezone: str,
-            agent_base_url: str | None = None, departments: dict[str, str] | None = None,
-            escalated_from: dict[str, tuple[str, str]] | None = None) -> Message:
+def compose(
+    deliveries: Sequence[Delivery],
+    now: dt.datetime,
+    within_hours: float,
+    timezone: str,
+    agent_base_url: str | None = None,
+    departments: dict[str, str] | None = None,
+    escalated_from: dict[str, tuple[str, str]] | None = None,
+) -> Message:
     """One message for one delivery, or a digest of several to the same recipient (same kind)."""
     first = deliveries[0]
     lang, kind = first.recipient.language, first.kind
@@ -131,8 +150,9 @@ def compose(deliveries: Sequence[Delivery], now: dt.datetime, within_hours: floa
         a = first.alert
         timing = within_hours - a.age_hours(now)
         dept = departments.get(a.department_id or "", a.department_id or "")
-        subject = f"[whycall] {subject} · {dept} · " + (
-            t["left"] if timing >= 0 else t["overdue"]).format(h=f"{abs(timing):.0f}", limit=f"{within_hours:g}")
+        subject = f"[whycall] {subject} · {dept} · " + (t["left"] if timing >= 0 else t["overdue"]).format(
+            h=f"{abs(timing):.0f}", limit=f"{within_hours:g}"
+        )
     else:
         subject = f"[whycall] {subject}"
     text_parts = [t["hello"].format(manager=first.recipient.manager or first.recipient.name), ""]
@@ -146,9 +166,12 @@ def compose(deliveries: Sequence[Delivery], now: dt.datetime, within_hours: floa
             html_parts.append(f"<p><strong>{html.escape(note)}</strong></p>")
         text_parts += [f"{name}: {value}" for name, value in fields] + [""]
         rows = "".join(
-            f"<tr><th align=\"left\">{html.escape(name)}</th><td>"
-            + (f"<a href=\"{html.escape(value)}\">{html.escape(value)}</a>" if value.startswith("https://")
-               else html.escape(value))
+            f'<tr><th align="left">{html.escape(name)}</th><td>'
+            + (
+                f'<a href="{html.escape(value)}">{html.escape(value)}</a>'
+                if value.startswith("https://")
+                else html.escape(value)
+            )
             + "</td></tr>"
             for name, value in fields
         )

@@ -13,12 +13,13 @@ SOLVED = ("solved", "closed")
 def _utc(value: str | None) -> dt.datetime | None:
     if not value:
         return None
-    parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    parsed = dt.datetime.fromisoformat(value)  # 3.11 reads a trailing Z
     return parsed.astimezone(dt.UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
 
 
-def follow_up_state(ticket: Mapping[str, Any], outcome_field_id: str | None) -> tuple[str, dt.datetime | None,
-                                                                                     str | None]:
+def follow_up_state(
+    ticket: Mapping[str, Any], outcome_field_id: str | None
+) -> tuple[str, dt.datetime | None, str | None]:
     """(status, solved_at, outcome) of a Zendesk ticket: solved_at = its updated_at while solved or closed;
     the outcome is the configured field's value, else a ``callback_<outcome>`` tag, else None."""
     status = str(ticket.get("status") or "")
@@ -31,6 +32,6 @@ def follow_up_state(ticket: Mapping[str, Any], outcome_field_id: str | None) -> 
     if outcome is None:
         for tag in ticket.get("tags") or []:
             if str(tag).startswith(OUTCOME_TAG_PREFIX) and len(tag) > len(OUTCOME_TAG_PREFIX):
-                outcome = str(tag)[len(OUTCOME_TAG_PREFIX):]
+                outcome = str(tag)[len(OUTCOME_TAG_PREFIX) :]
                 break
     return status, solved_at, outcome

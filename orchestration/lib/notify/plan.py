@@ -18,8 +18,11 @@ from orchestration.lib.notify.recipients import Recipient
 from orchestration.lib.notify.settings import NotifySettings
 
 KINDS = ("notify", "remind", "escalate")
-FOLLOW_UP_CHANNELS = {"notify": ("email", "chat", "zendesk"), "remind": ("email", "chat"),
-                      "escalate": ("email", "chat")}
+FOLLOW_UP_CHANNELS = {
+    "notify": ("email", "chat", "zendesk"),
+    "remind": ("email", "chat"),
+    "escalate": ("email", "chat"),
+}
 
 
 @dataclass(frozen=True)
@@ -132,8 +135,8 @@ def plan_deliveries(
                         waiting += 1
                         continue
 
-                def skip(reason: str, kind: str = kind, channel: str = channel) -> None:
-                    skips.append(Skip(alert.alert_id, kind, channel, alert.department_id, reason))
+                def skip(reason: str, a: AlertCase = alert, kind: str = kind, channel: str = channel) -> None:
+                    skips.append(Skip(a.alert_id, kind, channel, a.department_id, reason))
 
                 if kind == "notify":
                     if not past:  # first sight: decide once whether this alert is still worth a message
@@ -144,8 +147,10 @@ def plan_deliveries(
                             skip(f"already {alert.status} when first seen")
                             continue
                         if alert.age_hours(now) > settings.expire_after_days * 24:
-                            skip(f"older than notify.expire_after_days ({settings.expire_after_days:g}) "
-                                 "when first seen")
+                            skip(
+                                f"older than notify.expire_after_days ({settings.expire_after_days:g}) "
+                                "when first seen"
+                            )
                             continue
                     recipient = recipients.get(alert.department_id or "")
                 elif kind == "remind":
@@ -155,7 +160,9 @@ def plan_deliveries(
                         continue
                     recipient = recipients.get(alert.department_id or "")
                 else:  # escalate
-                    if not sent(alert.alert_id, "notify", channel) or not _deadline_missed(alert, now, within_hours):
+                    if not sent(alert.alert_id, "notify", channel) or not _deadline_missed(
+                        alert, now, within_hours
+                    ):
                         continue
                     own = recipients.get(alert.department_id or "")
                     if own is None or not own.parent_id:

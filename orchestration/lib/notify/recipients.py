@@ -46,16 +46,29 @@ def read_recipients(landing_dir: Path, default_language: str) -> dict[str, Recip
                 continue  # the reference loader rejects it with its reason
             email = (row.get("manager_email") or "").strip() or None
             if email and not _EMAIL.match(email):
-                raise InputError(f"{path} line {line}: manager_email {email!r} of {dept} is not an e-mail address; "
-                                 "write one address like claire.dubois@example.org, or leave it empty")
+                raise InputError(
+                    f"{path} line {line}: manager_email {email!r} of {dept} is not an e-mail address; "
+                    "write one address like claire.dubois@example.org, or leave it empty"
+                )
             language = (row.get("language") or "").strip().lower() or default_language
             if language not in LANGUAGES:
-                raise InputError(f"{path} line {line}: language {language!r} of {dept}: expected "
-                                 f"{' or '.join(LANGUAGES)}, or empty for notify.language")
+                raise InputError(
+                    f"{path} line {line}: language {language!r} of {dept}: expected "
+                    f"{' or '.join(LANGUAGES)}, or empty for notify.language"
+                )
             group = (row.get("zendesk_group_id") or "").strip() or None
             if group and not group.isdigit():
-                raise InputError(f"{path} line {line}: zendesk_group_id {group!r} of {dept} is not a number; "
-                                 "copy the group id from Zendesk Admin Center → People → Groups")
-            out[dept] = Recipient(dept, (row.get("name") or "").strip() or dept, (row.get("manager") or "").strip(),
-                                  email, language, group, (row.get("parent_id") or "").strip() or None)
+                raise InputError(
+                    f"{path} line {line}: zendesk_group_id {group!r} of {dept} is not a number; "
+                    "copy the group id from Zendesk Admin Center → People → Groups"
+                )
+            out[dept] = Recipient(
+                dept,
+                (row.get("name") or "").strip() or dept,
+                (row.get("manager") or "").strip(),
+                email,
+                language,
+                group,
+                (row.get("parent_id") or "").strip() or None,
+            )
     return out

@@ -54,15 +54,25 @@ class NotifyOutcome:
         head = "notifications (dry run): " if self.dry_run else "notifications: "
         if self.dry_run:
             return head + f"{self.sent} would be sent, {self.skipped} would be skipped"
-        text = (head + f"{self.sent} sent, {self.failed} failed, {self.skipped} skipped, "
-                f"{self.waiting} waiting to retry, {self.given_up} given up")
+        text = (
+            head + f"{self.sent} sent, {self.failed} failed, {self.skipped} skipped, "
+            f"{self.waiting} waiting to retry, {self.given_up} given up"
+        )
         return text + (f"; first error: {self.errors[0]}" if self.errors else "")
 
     def record(self, ts: dt.datetime) -> dict:
-        return {"ts": ts.replace(tzinfo=dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-                "event": "notifications", "dry_run": self.dry_run, "sent": self.sent, "failed": self.failed,
-                "skipped": self.skipped, "waiting": self.waiting, "given_up": self.given_up,
-                "follow_ups_solved": self.follow_ups_solved, "errors": self.errors[:20]}
+        return {
+            "ts": ts.replace(tzinfo=dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "event": "notifications",
+            "dry_run": self.dry_run,
+            "sent": self.sent,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "waiting": self.waiting,
+            "given_up": self.given_up,
+            "follow_ups_solved": self.follow_ups_solved,
+            "errors": self.errors[:20],
+        }
 
 
 def read_alerts(warehouse: Path) -> list[AlertCase]:
@@ -74,14 +84,18 @@ def read_alerts(warehouse: Path) -> list[AlertCase]:
     return [AlertCase(*row[:13], is_suspect=bool(row[13])) for row in rows]
 
 
-def fold_follow_ups(alerts: list[AlertCase], follow_ups: Mapping[str, tuple], within_hours: float) -> list[AlertCase]:
+def fold_follow_ups(
+    alerts: list[AlertCase], follow_ups: Mapping[str, tuple], within_hours: float
+) -> list[AlertCase]:
     """A solved follow-up ticket recontacts the customer too: the earliest of it and the outbound contact wins."""
     out = []
     for alert in alerts:
         solved_at = (follow_ups.get(alert.alert_id) or (None, None, None, None))[2]
         if solved_at is not None and (alert.recontacted_at is None or solved_at < alert.recontacted_at):
             hours = (solved_at - alert.created_at).total_seconds() / 3600
-            alert = replace(alert, recontacted_at=solved_at, status="recontacted" if hours <= within_hours else "late")
+            alert = replace(
+                alert, recontacted_at=solved_at, status="recontacted" if hours <= within_hours else "late"
+            )
         out.append(alert)
     return out
 
@@ -103,11 +117,11 @@ def _digest_sent_today(attempts, recipients_by_dept, now: dt.datetime, tz: str) 
     today = now.replace(tzinfo=dt.UTC).astimezone(zone).date()
     out = set()
     for a in attempts:
-        if a.channel == "email" and a.status == "sent" and a.kind == "notify":
-            if a.attempted_at.replace(tzinfo=dt.UTC).astimezone(zone).date() == today:
-                recipient = recipients_by_dept.get(a.department_id or "")
-                if recipient and recipient.email:
-                    out.add(recipient.email)
+        local_day = a.attempted_at.replace(tzinfo=dt.UTC).astimezone(zone).date()
+        if a.channel == "email" and a.status == "sent" and a.kind == "notify" and local_day == today:
+            recipient = recipients_by_dept.get(a.department_id or "")
+            if recipient and recipient.email:
+                out.add(recipient.email)
     return out
 
 
@@ -130,8 +144,9 @@ def _zendesk_client(settings: NotifySettings, env: Mapping[str, str]) -> Zendesk
 
     try:
         creds = credentials_from_env(env)
-        return ZendeskClient(base_url_for(creds["subdomain_or_base_url"]), creds["email"], creds["token"],
-                             settings.zendesk)
+        return ZendeskClient(
+            base_url_for(creds["subdomain_or_base_url"]), creds["email"], creds["token"], settings.zendesk
+        )
     except ZendeskConfigError as exc:
         raise DeliveryError(f"notify.zendesk: {exc}") from None
 
@@ -181,8 +196,13 @@ def run_notifier(
                 rows = []
                 for alert_id, ticket_id in tickets.items():
                     if ticket_id in by_id:
-                        rows.append((alert_id, ticket_id,
-                                     *follow_up_state(by_id[ticket_id], settings.zendesk.outcome_field_id)))
+                        rows.append(
+                            (
+                                alert_id,
+                                ticket_id,
+                                *follow_up_state(by_id[ticket_id], settings.zendesk.outcome_field_id),
+                            )
+                        )
                 store.save_follow_ups(con, rows, now)
                 follow_ups = store.read_follow_ups(con)
             except DeliveryError as exc:
@@ -209,8 +229,19 @@ def run_notifier(
         def result(group: list[Delivery], status: str, error: str = "", ref: str = "") -> None:
             for d in group:
                 recipient = d.recipient.email if d.channel == "email" else d.recipient.department_id
-                rows.append((d.alert.alert_id, d.kind, d.channel, d.recipient.department_id, recipient, now,
-                             status, error, ref))
+                rows.append(
+                    (
+                        d.alert.alert_id,
+                        d.kind,
+                        d.channel,
+                        d.recipient.department_id,
+                        recipient,
+                        now,
+                        status,
+                        error,
+                        ref,
+                    )
+                )
             if status == "sent":
                 outcome.sent += len(group)
             else:
@@ -219,8 +250,10 @@ def run_notifier(
 
         email_d = [d for d in plan.deliveries if d.channel == "email"]
         if settings.email is not None and settings.email.mode == "digest":
-            notify_groups, _held = hold_digests([d for d in email_d if d.kind == "notify"],
-                                                _digest_sent_today(attempts, recipients, now, config.timezone))
+            notify_groups, _held = hold_digests(
+                [d for d in email_d if d.kind == "notify"],
+                _digest_sent_today(attempts, recipients, now, config.timezone),
+            )
             email_groups = notify_groups + [[d] for d in email_d if d.kind != "notify"]
         else:
             email_groups = [[d] for d in email_d]
@@ -229,8 +262,10 @@ def run_notifier(
             d = group[0]
             msg = message(group)
             to = d.recipient.email if d.channel == "email" else f"{d.channel} ({d.recipient.department_id})"
-            say(f"{'would send' if dry_run else 'send'} {d.kind} by {d.channel} to {d.recipient.manager or '-'} "
-                f"<{to}> [{d.recipient.language}] {len(group)} alert(s): {msg.subject}")
+            say(
+                f"{'would send' if dry_run else 'send'} {d.kind} by {d.channel} to {d.recipient.manager or '-'} "
+                f"<{to}> [{d.recipient.language}] {len(group)} alert(s): {msg.subject}"
+            )
             if dry_run:
                 outcome.sent += len(group)
                 outcome.lines.append(msg.text)
@@ -243,10 +278,16 @@ def run_notifier(
                     ref = ""
                 else:
                     if client is None:
-                        raise DeliveryError("notify.zendesk is set but the Zendesk credentials are missing "
-                                            "(ZENDESK_SUBDOMAIN, ZENDESK_EMAIL, ZENDESK_API_TOKEN)")
-                    ref = client.create_follow_up(f"whycall-alert-{d.alert.alert_id}", msg.subject, msg.text,
-                                                  d.recipient.zendesk_group_id)
+                        raise DeliveryError(
+                            "notify.zendesk is set but the Zendesk credentials are missing "
+                            "(ZENDESK_SUBDOMAIN, ZENDESK_EMAIL, ZENDESK_API_TOKEN)"
+                        )
+                    ref = client.create_follow_up(
+                        f"whycall-alert-{d.alert.alert_id}",
+                        msg.subject,
+                        msg.text,
+                        d.recipient.zendesk_group_id,
+                    )
             except DeliveryError as exc:
                 result(group, "failed", str(exc))
             else:

@@ -158,7 +158,9 @@ def parse_notify(value: Any, path: Path = Path("whycall.yml")) -> NotifySettings
             sender=_text(path, e["from"], "notify.email.from", "the From address, e.g. whycall@example.org"),
             mode=_choice(path, e["mode"], "notify.email.mode", EMAIL_MODES),
             user_env=_text(path, e["user_env"], "notify.email.user_env", "an environment variable name"),
-            password_env=_text(path, e["password_env"], "notify.email.password_env", "an environment variable name"),
+            password_env=_text(
+                path, e["password_env"], "notify.email.password_env", "an environment variable name"
+            ),
             timeout_seconds=_number(path, e["timeout_seconds"], "notify.email.timeout_seconds", 1),
         )
     if raw["chat"] is not None:
@@ -172,12 +174,19 @@ def parse_notify(value: Any, path: Path = Path("whycall.yml")) -> NotifySettings
         z = _keys(path, raw["zendesk"], ZENDESK_DEFAULTS, "notify.zendesk")
         tags = z["tags"]
         if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
-            _fail(path, "notify.zendesk.tags", f"expected a list of tags, found {tags!r}", "e.g. [whycall_followup]")
+            _fail(
+                path,
+                "notify.zendesk.tags",
+                f"expected a list of tags, found {tags!r}",
+                "e.g. [whycall_followup]",
+            )
         field_id = z["outcome_field_id"]
         zendesk = ZendeskSettings(
             tags=tuple(t.strip().lower() for t in tags),
             outcome_field_id=None if field_id is None else str(field_id),
-            priority=_choice(path, z["priority"], "notify.zendesk.priority", ("low", "normal", "high", "urgent")),
+            priority=_choice(
+                path, z["priority"], "notify.zendesk.priority", ("low", "normal", "high", "urgent")
+            ),
             timeout_seconds=_number(path, z["timeout_seconds"], "notify.zendesk.timeout_seconds", 1),
         )
     return NotifySettings(

@@ -77,5 +77,7 @@ def save_follow_ups(con: duckdb.DuckDBPyConnection, rows: Iterable[tuple], check
 
 def read_follow_ups(con: duckdb.DuckDBPyConnection) -> dict[str, tuple]:
     """alert_id → (ticket_id, status, solved_at, outcome)."""
-    rows = con.execute("select alert_id, ticket_id, status, solved_at, outcome from notify.follow_ups").fetchall()
+    rows = con.execute(
+        "select alert_id, ticket_id, status, solved_at, outcome from notify.follow_ups"
+    ).fetchall()
     return {r[0]: r[1:] for r in rows}

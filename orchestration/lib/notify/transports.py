@@ -47,8 +47,12 @@ def send_email(settings: EmailSettings, to: str, message: Message, env: Mapping[
     msg.add_alternative(message.html, subtype="html")
     try:
         if settings.security == "ssl":
-            smtp = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout_seconds,
-                                    context=ssl.create_default_context())
+            smtp = smtplib.SMTP_SSL(
+                settings.host,
+                settings.port,
+                timeout=settings.timeout_seconds,
+                context=ssl.create_default_context(),
+            )
         else:
             smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout_seconds)
         with smtp:
@@ -58,25 +62,35 @@ def send_email(settings: EmailSettings, to: str, message: Message, env: Mapping[
                 smtp.login(user, password)
             smtp.send_message(msg)
     except (OSError, smtplib.SMTPException) as exc:
-        raise DeliveryError(_redact(f"SMTP {settings.host}:{settings.port}: {type(exc).__name__}: {exc}",
-                                    (password, user))) from None
+        raise DeliveryError(
+            _redact(f"SMTP {settings.host}:{settings.port}: {type(exc).__name__}: {exc}", (password, user))
+        ) from None
     return str(msg["Message-ID"])
 
 
 def chat_body(settings: ChatSettings, message: Message) -> dict[str, Any]:
     """Slack reads ``text``; a Teams incoming webhook reads a MessageCard (title + text)."""
     if settings.kind == "teams":
-        return {"@type": "MessageCard", "@context": "https://schema.org/extensions", "summary": message.subject,
-                "title": message.subject, "text": message.text.replace("\n", "  \n")}
+        return {
+            "@type": "MessageCard",
+            "@context": "https://schema.org/extensions",
+            "summary": message.subject,
+            "title": message.subject,
+            "text": message.text.replace("\n", "  \n"),
+        }
     return {"text": f"*{message.subject}*\n{message.text}"}
 
 
-def _post_json(url: str, body: Mapping[str, Any], headers: Mapping[str, str], timeout: float,
-               method: str = "POST") -> bytes:
+def _post_json(
+    url: str, body: Mapping[str, Any], headers: Mapping[str, str], timeout: float, method: str = "POST"
+) -> bytes:
     data = None if method == "GET" else json.dumps(body).encode("utf-8")
-    request = urllib.request.Request(url, data=data, method=method,
-                                     headers={"Content-Type": "application/json", "User-Agent": "whycall-notify",
-                                              **headers})
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method=method,
+        headers={"Content-Type": "application/json", "User-Agent": "whycall-notify", **headers},
+    )
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return response.read()
 
@@ -105,12 +119,15 @@ class ZendeskClient:
 
     def _call(self, path: str, body: Mapping[str, Any] | None = None, method: str = "GET") -> dict:
         try:
-            data = _post_json(self.base_url + path, body or {}, self._auth, self.settings.timeout_seconds, method)
+            data = _post_json(
+                self.base_url + path, body or {}, self._auth, self.settings.timeout_seconds, method
+            )
         except urllib.error.HTTPError as exc:
             raise DeliveryError(f"Zendesk {method} {path.split('?')[0]} answered HTTP {exc.code}") from None
         except Exception as exc:  # noqa: BLE001
-            raise DeliveryError(_redact(f"Zendesk not reachable: {type(exc).__name__}: {exc}",
-                                        (self._token,))) from None
+            raise DeliveryError(
+                _redact(f"Zendesk not reachable: {type(exc).__name__}: {exc}", (self._token,))
+            ) from None
         try:
             return json.loads(data or b"{}")
         except ValueError:
@@ -126,9 +143,14 @@ class ZendeskClient:
         existing = self.find(external_id)
         if existing is not None:
             return str(existing["id"])
-        ticket: dict[str, Any] = {"subject": subject, "comment": {"body": body, "public": False},
-                                  "external_id": external_id, "tags": list(self.settings.tags),
-                                  "priority": self.settings.priority, "type": "task"}
+        ticket: dict[str, Any] = {
+            "subject": subject,
+            "comment": {"body": body, "public": False},
+            "external_id": external_id,
+            "tags": list(self.settings.tags),
+            "priority": self.settings.priority,
+            "type": "task",
+        }
         if group_id:
             ticket["group_id"] = int(group_id)
         created = self._call("/api/v2/tickets.json", {"ticket": ticket}, "POST").get("ticket") or {}
@@ -139,6 +161,6 @@ class ZendeskClient:
     def show_many(self, ids: list[str]) -> list[dict]:
         out: list[dict] = []
         for start in range(0, len(ids), 100):  # the endpoint takes at most 100 ids
-            query = urllib.parse.urlencode({"ids": ",".join(ids[start:start + 100])})
+            query = urllib.parse.urlencode({"ids": ",".join(ids[start : start + 100])})
             out += self._call(f"/api/v2/tickets/show_many.json?{query}").get("tickets") or []
         return out

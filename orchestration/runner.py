@@ -31,12 +31,14 @@ class RunOutcome:
     published: bool = False
     log_path: Path | None = None
     step_seconds: dict[str, float] = field(default_factory=dict)  # wall time per Dagster step
+    notes: list[str] = field(default_factory=list)  # e.g. the notifier's summary (sent, failed, skipped)
 
     def summary(self) -> str:
         run = f" (run {self.run_id[:8]})" if self.run_id else ""
         lines = [f"{'OK' if self.success else 'FAILED'} in {self.seconds:.1f}s{run}"]
         lines += [f"  failure: {f}" for f in self.failures]
         lines += [f"  warning: {w}" for w in self.warnings]
+        lines += [f"  {n}" for n in self.notes]
         if self.published:
             lines.append(f"  warehouse published: {self.settings.warehouse}")
         elif self.settings.warehouse.exists():
@@ -162,6 +164,15 @@ def run_pipeline(full_refresh: bool = False, date: dt.date | None = None, until:
         elif (event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
               and event.asset_key == dg.AssetKey(["warehouse"])):
             outcome.published = True
+        elif (event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
+              and event.asset_key == dg.AssetKey(["alert_notifications"])):
+            meta = event.step_materialization_data.materialization.metadata
+            summary = meta.get("summary")
+            if summary is not None and str(summary.value) != "no channel configured":
+                # delivery failures never block publication; they are said here and in operations.jsonl
+                failed = meta.get("failed")
+                target = outcome.warnings if failed is not None and failed.value else outcome.notes
+                target.append(str(summary.value))
     if not result.success and not outcome.failures:
         # a failure outside any step (resource initialisation, run config): say what Dagster said
         for event in result.all_events:

@@ -84,6 +84,15 @@ def read_alerts(warehouse: Path) -> list[AlertCase]:
     return [AlertCase(*row[:13], is_suspect=bool(row[13])) for row in rows]
 
 
+def data_as_of(warehouse: Path) -> dt.datetime | None:
+    """The latest activity in the published alerts: a preview of old demo data decides as of then."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute("select greatest(max(created_at), max(recontacted_at)) from marts.alerts").fetchone()[0]
+    finally:
+        con.close()
+
+
 def fold_follow_ups(
     alerts: list[AlertCase], follow_ups: Mapping[str, tuple], within_hours: float
 ) -> list[AlertCase]:

@@ -130,8 +130,8 @@ def cmd_notify(args: argparse.Namespace) -> int:
     lines: list[str] = []
     try:
         config = load_config(settings.landing_dir)
-        kwargs = dict(landing_dir=settings.landing_dir, warehouse=settings.warehouse, state_db=settings.state_db,
-                      config=config, now=args.now, dry_run=args.dry_run, echo=lines.append)
+        kwargs = {"landing_dir": settings.landing_dir, "warehouse": settings.warehouse, "state_db": settings.state_db,
+                      "config": config, "now": args.now, "dry_run": args.dry_run, "echo": lines.append}
         if args.dry_run:  # writes nothing: no lock needed
             outcome = run_notifier(**kwargs)
         else:

@@ -9,15 +9,14 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from tests.conftest import SHARED
-from tests.pipeline.conftest import query, whycall
 from tests.pipeline import independent
+from tests.pipeline.conftest import query, whycall
 from tests.pipeline.independent import expected_contacts, records_per_file
 
 pytestmark = pytest.mark.slow

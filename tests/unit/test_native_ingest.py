@@ -293,6 +293,8 @@ UNUSUAL_CALLS = [
     {"transfers": None, "transfer_count": 2}, {"transfers": "2"}, {"transfers": 2.0}, {"transfers": None},
     {"transfer_count": 3}, {"completion_status": 5}, {"completion_status": " done "}, {"wrap_up_reason": 12},
     {"wrap_up_reason": None}, {"wrap_up_reason": ["a"]}, {"duration": 10**9}, {"duration": 2**31},
+    {"talk_time": None, "completion_status": "abandoned_in_queue"}, {"talk_time": None, "completion_status": " Abandoned "},
+    {"talk_time": None, "wait_time": 500}, {"talk_time": None, "wait_time": None}, {"talk_time": None, "duration": None},
 ]  # fmt: skip
 
 

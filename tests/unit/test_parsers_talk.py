@@ -62,7 +62,7 @@ def test_first_call_mapped_exactly():
         "ended_at": datetime(2021, 4, 1, 13, 43, 5),  # created_at + duration 18 s
         "channel": "phone",
         "direction": "outbound",
-        "handle_seconds": 18.0,  # talk_time null → duration
+        "handle_seconds": 18.0,  # talk_time null → duration 18 less wait_time 0
         "wait_seconds": 0.0,
         "outcome": "failed",
     }
@@ -72,6 +72,19 @@ def test_handle_time_is_talk_hold_wrap_when_talk_time_is_present():
     rows = {r["native_id"]: r for r in _parse(TALK / "calls_records.json").rows}
     call = rows["360120313696"]  # duration 288, talk_time 0, hold 0, wrap 0
     assert (call["handle_seconds"], call["ended_at"]) == (0.0, datetime(2021, 10, 20, 14, 55, 16))
+
+
+def test_without_talk_time_an_abandoned_call_costs_nothing_and_the_wait_is_not_handling(tmp_path):
+    # an export without talk_time: duration is the whole call, queue wait included (worked by hand)
+    calls = [
+        _call(id=1, duration=300, wait_time=120, completion_status="completed"),  # 300 - 120 handled
+        _call(id=2, duration=95, wait_time=95, completion_status="abandoned_in_queue"),  # nobody took it
+        _call(id=3, duration=40, completion_status="Abandoned_in_IVR"),  # no wait_time, still abandoned
+        _call(id=4, duration=30, wait_time=45),  # inconsistent export: never negative
+        _call(id=5, duration=None, wait_time=10),  # nothing known
+    ]
+    rows = {r["native_id"]: r["handle_seconds"] for r in _parse(_write(tmp_path, calls)).rows}
+    assert rows == {"1": 180.0, "2": 0.0, "3": 0.0, "4": 0.0, "5": None}
 
 
 def test_airbyte_jsonl_unwraps_calls_and_rejects_other_streams():

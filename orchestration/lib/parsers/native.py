@@ -499,8 +499,11 @@ def _calls_sql(profile: SourceProfile) -> tuple[str, dict] | None:
         "direction": "coalesce(v_direction, 'inbound')",
         "reason_raw": "v_reason" if profile.reason_field else "NULL",
         "transfers": "v_transfers",
+        # talk.handle_seconds
         "handle_seconds": "CASE WHEN v_talk IS NOT NULL THEN v_talk + coalesce(v_hold, 0.0) + coalesce(v_wrap, 0.0) "
-        "ELSE v_duration END",
+        "WHEN starts_with(lower(trim(v_status)), 'abandoned') THEN 0.0 "
+        "WHEN v_duration IS NULL THEN NULL "  # greatest() would skip the null
+        "ELSE greatest(v_duration - coalesce(v_wait, 0.0), 0.0) END",
         "wait_seconds": "v_wait",
         "outcome": "v_status",
         "ticket_ref": "nullif(v_ticket, '0')",

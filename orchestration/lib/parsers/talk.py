@@ -8,7 +8,9 @@ array, the 1-based line number in JSON Lines.
 
 Mapping: id, updated_at, customer_id, created_at → started_at, ended_at = created_at + duration,
 channel ``phone``, direction, reason_raw = the field named by ``sources.calls.reason_field``,
-handle_seconds = talk_time + hold_time + wrap_up_time when talk_time is present else duration,
+handle_seconds = talk_time + hold_time + wrap_up_time when talk_time is present; without talk_time
+(older exports, CDR-like feeds) the call's duration less its wait_time, and 0 for a call abandoned
+before an agent took it (completion_status abandoned*: the caller only waited, nobody handled it),
 wait_seconds = wait_time, transfers from ``sources.calls.transfer_field`` (or a ``transfers`` /
 ``transfer_count`` field when present), outcome = completion_status, ticket_ref = ticket_id,
 agent_id. A negative duration of any kind is a reject. Ids of 0 mean "none" in Talk (call legs
@@ -187,7 +189,7 @@ def _converter(profile: SourceProfile, config: WhycallConfig):
         row["direction"] = direction.lower() if direction else "inbound"
         if reason_field is not None:
             row["reason_raw"] = to_str(c.get(reason_field))
-        row["handle_seconds"] = talk + (hold or 0.0) + (wrap or 0.0) if talk is not None else duration
+        row["handle_seconds"] = handle_seconds(talk, hold, wrap, duration, wait, to_str(c.get("completion_status")))
         row["wait_seconds"] = wait
         field = transfer_field or next((f for f in TRANSFER_FIELDS if f in c), None)
         if field is not None:
@@ -198,3 +200,21 @@ def _converter(profile: SourceProfile, config: WhycallConfig):
         return row
 
     return convert
+
+
+def handle_seconds(
+    talk: float | None, hold: float | None, wrap: float | None, duration: float | None, wait: float | None,
+    status: str | None,
+) -> float | None:
+    """The agent's time on a call: talk + hold + wrap-up; without talk_time, duration less the wait.
+
+    An abandoned call (completion_status ``abandoned_in_queue``, ``abandoned_in_ivr``...) was handled by
+    nobody: 0 s, whatever its duration (which is the time the caller waited).
+    """
+    if talk is not None:
+        return talk + (hold or 0.0) + (wrap or 0.0)
+    if status is not None and status.strip().lower().startswith("abandoned"):
+        return 0.0
+    if duration is None:
+        return None
+    return max(duration - (wait or 0.0), 0.0)

@@ -29,7 +29,7 @@ test-fast: install
 
 # Browser tests drive Debian's Chromium; they skip (saying why) where it cannot be installed.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) ; } || echo "chromium not installed: browser tests will be skipped"
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) ; } || echo "chromium not installed: browser tests will be skipped (they fail when CI=true)"
 
 lint: install
 	$(UV) run ruff check .

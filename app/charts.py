@@ -13,16 +13,17 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from app.i18n import date_pattern, fmt_num, fmt_signed, plotly_separators, t
+from app.palette import GOOD, INK, OTHER, SLATE, UNCLASSIFIED, UNWANTED, VALUE, WARN, reason_color
 
-UNWANTED = "#C8423B"
-VALUE = "#2F7FB5"
-NEUTRAL = "#9AA5B1"
-GOOD = "#2A9D8F"
-WARN = "#E9A23B"
-QUADRANT_COLORS = {"eliminate": UNWANTED, "automate": WARN, "simplify": "#8E6BB8", "leverage": GOOD}
-VERDICT_COLORS = {"reduced": GOOD, "no_evidence": NEUTRAL, "increased": UNWANTED}
+# Leverage is where value contacts are: blue like them; the three unwanted moves are shades of alarm.
+QUADRANT_COLORS = {"eliminate": UNWANTED, "automate": WARN, "simplify": "#6D597A", "leverage": VALUE}
+VERDICT_COLORS = {"reduced": GOOD, "no_evidence": SLATE, "increased": UNWANTED}
 AGE_COLORS = ["#9CC5A1", "#E9C46A", "#E9A23B", UNWANTED]
-SERIES_COLORS = ["#2F7FB5", "#E9A23B", "#2A9D8F", "#8E6BB8", "#C8423B", "#5C6B7A", "#D17FB0", "#7FB800"]
+
+
+def pct_suffix(lang: str) -> str:
+    """ "12 %" in French (a space before the sign), "12%" in English."""
+    return " %" if lang == "fr" else "%"
 
 
 def _layout(fig: go.Figure, title: str, lang: str, height: int = 420, legend: bool | str = True) -> go.Figure:
@@ -81,7 +82,7 @@ def weekly_unwanted_value(weekly: pd.DataFrame, lang: str, period_start: dt.date
         fig.add_vrect(
             x0=weekly["week_start"].min() - pd.Timedelta(days=3.5),
             x1=pd.Timestamp(period_start) - pd.Timedelta(days=3.5),
-            fillcolor="#9AA5B1",
+            fillcolor=SLATE,
             opacity=0.12,
             line_width=0,
             layer="below",
@@ -89,11 +90,20 @@ def weekly_unwanted_value(weekly: pd.DataFrame, lang: str, period_start: dt.date
             annotation_position="top left",
             annotation_font_size=11,
         )
-    for column, name, color in (
-        ("unwanted", t("unwanted_contacts", lang), UNWANTED),
-        ("value", t("value_contacts", lang), VALUE),
-    ):
-        fig.add_bar(x=weekly["week_start"], y=weekly[column], name=name, marker_color=color)
+    series = [
+        (
+            "unwanted_classified" if "unwanted_classified" in weekly else "unwanted",
+            "unwanted_contacts",
+            UNWANTED,
+        ),
+        ("value", "value_contacts", VALUE),
+    ]
+    if (
+        "unclassified" in weekly
+    ):  # stacked on top: the bar is every contact, and unclassified is no kind of it
+        series.append(("unclassified", "unclassified_contacts", UNCLASSIFIED))
+    for column, key, color in series:
+        fig.add_bar(x=weekly["week_start"], y=weekly[column], name=t(key, lang), marker_color=color)
     fig.update_layout(barmode="stack")
     _date_axis(fig, lang, title=t("week", lang))
     fig.update_yaxes(title=t("contacts", lang), tickformat=",d")
@@ -153,15 +163,15 @@ def pareto(breakdown: pd.DataFrame, lang: str) -> go.Figure:
             x=ordered["label"],
             y=ordered["value"].where(~is_value, 0),
             name=t("unclassified_contacts", lang),
-            marker_color=NEUTRAL,
+            marker_color=UNCLASSIFIED,
         )
     fig.add_scatter(
         x=ordered["label"],
         y=cumulative,
         name=t("cumulative_share", lang),
         mode="lines+markers",
-        line={"color": "#3D3D3D", "width": 2},
-        hovertemplate="%{y:.0f} %<extra></extra>",
+        line={"color": INK, "width": 2},
+        hovertemplate="%{y:.0f}" + pct_suffix(lang) + "<extra></extra>",
         secondary_y=True,
     )
     fig.update_layout(barmode="stack")
@@ -170,7 +180,7 @@ def pareto(breakdown: pd.DataFrame, lang: str) -> go.Figure:
         title_text=t("cumulative_share", lang),
         range=[0, 105],
         tickvals=[0, 20, 40, 60, 80, 100],
-        ticksuffix=" %",
+        ticksuffix=pct_suffix(lang),
         secondary_y=True,
         showgrid=False,
     )
@@ -178,24 +188,34 @@ def pareto(breakdown: pd.DataFrame, lang: str) -> go.Figure:
     return _layout(fig, t("pareto_title", lang), lang, height=460)
 
 
-def drivers_by_department(drivers: pd.DataFrame, lang: str, top_reasons: int = 8) -> go.Figure:
-    """Horizontal stacked bars: unwanted contacts per department, split by reason (``department``, ``label``)."""
+def drivers_by_department(
+    drivers: pd.DataFrame, lang: str, colors: dict[str, str] | None = None, top_reasons: int = 8
+) -> go.Figure:
+    """Horizontal stacked bars: unwanted contacts per department, split by reason (``department``, ``label``).
+
+    ``colors``: label -> colour (app.palette, the same on every page); the reasons beyond the top ones are grouped
+    as "Other", in its own neutral."""
+    colors = colors or {}
     totals = drivers.groupby("label")["unwanted"].sum().sort_values(ascending=False)
     keep = set(totals.index[:top_reasons])
-    other = "Other" if lang == "en" else "Autres"
+    other = t("other_reasons", lang)
     frame = drivers.assign(label=drivers["label"].where(drivers["label"].isin(keep), other))
     frame = frame.groupby(["department", "label"], as_index=False)["unwanted"].sum()
     dept_order = frame.groupby("department")["unwanted"].sum().sort_values().index.tolist()
-    fig = go.Figure()
     reason_order = [r for r in totals.index if r in keep] + ([other] if other in set(frame["label"]) else [])
-    for i, reason in enumerate(reason_order):
-        part = frame[frame["label"] == reason].set_index("department").reindex(dept_order)
+    fig = go.Figure()
+    # Every department × reason cell, 0 when empty: a missing segment is not drawn, and Plotly then stacks
+    # the next one from the wrong base, so the bar comes out short.
+    cells = frame.pivot_table(
+        index="department", columns="label", values="unwanted", aggfunc="sum", fill_value=0
+    ).reindex(index=dept_order, columns=reason_order, fill_value=0)
+    for reason in reason_order:
         fig.add_bar(
             y=dept_order,
-            x=part["unwanted"],
+            x=cells[reason].astype(int).tolist(),
             name=reason,
             orientation="h",
-            marker_color=NEUTRAL if reason == other else SERIES_COLORS[i % len(SERIES_COLORS)],
+            marker_color=OTHER if reason == other else colors.get(reason) or reason_color(reason, {}),
             hovertemplate="%{y} · " + reason.replace("%", "%%") + ": %{x:,d}<extra></extra>",
         )
     fig.update_layout(barmode="stack")
@@ -219,7 +239,8 @@ def value_irritant_matrix(matrix: pd.DataFrame, lang: str) -> go.Figure:
     ].tolist()
     colors = [QUADRANT_COLORS[q] for q in moves] + [QUADRANT_COLORS[q] for q in frame["quadrant"]]
     shares = [""] * len(moves) + [
-        f"{t('unwanted_share', lang)}: {fmt_num(v * 100, lang, 0)} %" for v in frame["unwanted_share"]
+        f"{t('unwanted_share', lang)}: {fmt_num(v * 100, lang, 0)}{pct_suffix(lang)}"
+        for v in frame["unwanted_share"]
     ]
     fig = go.Figure(
         go.Treemap(
@@ -283,10 +304,10 @@ def scorecard_trend(scorecard: pd.DataFrame, lang: str) -> go.Figure:
                 name=t(key, lang),
                 mode="lines+markers",
                 line={"color": color, "width": 3},
-                hovertemplate="%{y:.1f} %<extra>" + t(key, lang) + "</extra>",
+                hovertemplate="%{y:.1f}" + pct_suffix(lang) + "<extra>" + t(key, lang) + "</extra>",
             )
     fig.update_xaxes(tickformat="%m/%Y" if lang == "fr" else "%Y-%m", dtick="M1", title=t("month", lang))
-    fig.update_yaxes(title="%", rangemode="tozero", ticksuffix=" %")
+    fig.update_yaxes(title="%", rangemode="tozero", ticksuffix=pct_suffix(lang))
     return _layout(fig, t("trend_title", lang), lang, height=340)
 
 
@@ -296,7 +317,7 @@ def recontact_vs_target(
     """Monthly bars of alerts recontacted in time against the target markers (``month``, ``recontacted``,
     ``target``, ``alerts``)."""
     fig = go.Figure()
-    fig.add_bar(x=monthly["month"], y=monthly["alerts"], name=t("alerts", lang), marker_color="#D5DBE1")
+    fig.add_bar(x=monthly["month"], y=monthly["alerts"], name=t("alerts", lang), marker_color=OTHER)
     fig.add_bar(
         x=monthly["month"], y=monthly["recontacted"], name=t("alerts_recontacted", lang), marker_color=GOOD
     )
@@ -306,7 +327,7 @@ def recontact_vs_target(
             y=monthly["target"],
             name=t("target", lang),
             mode="markers+lines",
-            line={"color": "#3D3D3D", "dash": "dash", "width": 2},
+            line={"color": INK, "dash": "dash", "width": 2},
             marker={"symbol": "line-ew-open", "size": 28},
         )
     fig.update_layout(barmode="overlay")
@@ -345,13 +366,18 @@ def incident_excess(impact: pd.DataFrame, lang: str) -> go.Figure:
 
 
 def incident_timeline(
-    daily: pd.DataFrame, incidents: pd.DataFrame, candidates: pd.DataFrame, lang: str
+    daily: pd.DataFrame,
+    incidents: pd.DataFrame,
+    candidates: pd.DataFrame,
+    lang: str,
+    reason_colors: dict[str, str] | None = None,
 ) -> go.Figure:
-    """Daily contacts per reason (``label``) with registered incidents shaded and spikes marked."""
+    """Daily contacts per reason (``label``) with registered incidents shaded and spikes marked; ``reason_colors``
+    label -> colour (app.palette)."""
     fig = go.Figure()
     colors: dict[str, str] = {}
-    for i, (label, part) in enumerate(daily.groupby("label", sort=False)):
-        colors[label] = SERIES_COLORS[i % len(SERIES_COLORS)]
+    for label, part in daily.groupby("label", sort=False):
+        colors[label] = (reason_colors or {}).get(label) or reason_color(label, {})
         fig.add_scatter(
             x=part["contact_date"],
             y=part["contacts"],
@@ -375,7 +401,7 @@ def incident_timeline(
         )
     for matched, name, symbol, color in (
         (False, t("unregistered_spike", lang), "x", UNWANTED),
-        (True, t("matched_spike", lang), "circle-open", "#3D3D3D"),
+        (True, t("matched_spike", lang), "circle-open", INK),
     ):
         part = candidates[candidates["matched_incident_id"].notna() == matched]
         if part.empty:
@@ -422,7 +448,7 @@ def action_forest(effects: pd.DataFrame, lang: str) -> go.Figure:
             customdata=part[["ci_low", "ci_high"]],
             hovertemplate="%{y}<br>%{x:.2f} [%{customdata[0]:.2f} – %{customdata[1]:.2f}]<extra></extra>",
         )
-    fig.add_vline(x=1, line_dash="dash", line_color="#3D3D3D")
+    fig.add_vline(x=1, line_dash="dash", line_color=INK)
     fig.update_xaxes(type="log", title=t("rate_ratio", lang))
     fig.update_yaxes(automargin=True, categoryorder="array", categoryarray=ordered["name"].tolist())
     return _layout(fig, t("forest_title", lang), lang, height=max(260, 110 + 50 * len(ordered)))
@@ -437,7 +463,7 @@ def action_before_after(effects: pd.DataFrame, lang: str) -> go.Figure:
             x=[row.rate_before, row.rate_after],
             y=[row.name, row.name],
             mode="lines",
-            line={"color": VERDICT_COLORS.get(row.verdict, NEUTRAL), "width": 4},
+            line={"color": VERDICT_COLORS.get(row.verdict, SLATE), "width": 4},
             showlegend=False,
             hoverinfo="skip",
         )
@@ -446,7 +472,7 @@ def action_before_after(effects: pd.DataFrame, lang: str) -> go.Figure:
         y=ordered["name"],
         mode="markers",
         name=t("before", lang),
-        marker={"size": 12, "color": NEUTRAL},
+        marker={"size": 12, "color": SLATE},
         hovertemplate="%{y}<br>%{x:.3g}<extra></extra>",
     )
     fig.add_scatter(
@@ -454,7 +480,7 @@ def action_before_after(effects: pd.DataFrame, lang: str) -> go.Figure:
         y=ordered["name"],
         mode="markers",
         name=t("after", lang),
-        marker={"size": 12, "color": "#3D3D3D"},
+        marker={"size": 12, "color": INK},
         hovertemplate="%{y}<br>%{x:.3g}<extra></extra>",
     )
     fig.update_xaxes(title=t("rate", lang), rangemode="tozero")
@@ -466,12 +492,12 @@ def action_series(weekly: pd.DataFrame, implemented_on: dt.date, reason: str, la
     before = weekly[weekly["week_start"] < pd.Timestamp(implemented_on)]
     after = weekly[weekly["week_start"] >= pd.Timestamp(implemented_on)]
     fig = go.Figure()
-    fig.add_bar(x=before["week_start"], y=before["contacts"], name=t("before", lang), marker_color=NEUTRAL)
-    fig.add_bar(x=after["week_start"], y=after["contacts"], name=t("after", lang), marker_color=VALUE)
+    fig.add_bar(x=before["week_start"], y=before["contacts"], name=t("before", lang), marker_color=OTHER)
+    fig.add_bar(x=after["week_start"], y=after["contacts"], name=t("after", lang), marker_color=SLATE)
     fig.add_vline(
         x=pd.Timestamp(implemented_on).timestamp() * 1000,
         line_dash="dash",
-        line_color="#3D3D3D",
+        line_color=INK,
         annotation_text=t("implemented_on", lang),
         annotation_position="top",
     )
@@ -487,7 +513,7 @@ def open_alerts_by_age(counts: pd.DataFrame, lang: str) -> go.Figure:
             x=counts["bucket"],
             y=counts["alerts"],
             marker_color=AGE_COLORS[: len(counts)],
-            text=counts["alerts"],
+            text=[fmt_num(v, lang) for v in counts["alerts"]],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{x}: %{y:,d}<extra></extra>",
@@ -501,12 +527,15 @@ def open_alerts_by_age(counts: pd.DataFrame, lang: str) -> go.Figure:
 def open_alerts_by_manager(by_manager: pd.DataFrame, buckets: list[str], lang: str) -> go.Figure:
     """Horizontal stacked bars of open alerts per manager, split by age bucket."""
     order = by_manager.groupby("manager")["alerts"].sum().sort_values().index.tolist()
+    # Every manager × age cell, 0 when empty (see drivers_by_department: a missing segment shortens the bar).
+    cells = by_manager.pivot_table(
+        index="manager", columns="bucket", values="alerts", aggfunc="sum", fill_value=0
+    ).reindex(index=order, columns=buckets, fill_value=0)
     fig = go.Figure()
     for bucket, color in zip(buckets, AGE_COLORS):
-        part = by_manager[by_manager["bucket"] == bucket].set_index("manager").reindex(order)
         fig.add_bar(
             y=order,
-            x=part["alerts"],
+            x=cells[bucket].astype(int).tolist(),
             name=bucket,
             orientation="h",
             marker_color=color,

@@ -25,6 +25,10 @@ import streamlit as st
 WAREHOUSE_ENV = "WHYCALL_WAREHOUSE"
 DEFAULT_WAREHOUSE = "data/warehouse/whycall.duckdb"
 
+# The dbt project's reason code for "no rule applied" (reason_method 'none'); a warehouse may also leave it null.
+UNCLASSIFIED_REASON = "none"
+CLASSIFIED = f"(c.reason_code is not null and c.reason_code <> '{UNCLASSIFIED_REASON}')"
+
 # Stand-ins for missing reason / department so they can be filtered and labelled like any other value.
 NO_REASON = "__none__"
 NO_DEPARTMENT = "__none__"
@@ -175,11 +179,12 @@ CONTRACT: dict[str, tuple[str, ...]] = {
 DIM_REASONS_COLUMNS = ("reason_code", "label_en", "label_fr", "kind", "department_id")
 REASON_LABEL_COLUMNS = ("label_en", "label_fr")  # also on driver_ranking in the dbt project
 DIM_DEPARTMENTS_COLUMNS = ("department_id", "manager")
+DEPARTMENT_EXTRA_COLUMNS = ("name_en", "name_fr", "volume_measure")  # optional, used when published
 DEPARTMENT_NAME_COLUMNS = ("department_name", "name")
 CONTACT_TEXT_COLUMNS = ("subject", "text_excerpt", "text")
 SURVEY_SATISFIED_COLUMN = ("is_satisfied",)  # top 2 of the configured CSAT scale, computed by dbt
 INCIDENT_DETAIL_COLUMNS = ("title", "started_at", "ended_at")
-ACTION_DETAIL_COLUMNS = ("implemented_on", "description")
+ACTION_DETAIL_COLUMNS = ("implemented_on", "description", "exposure_basis")
 QUALITY_COLUMNS = ("check", "asset", "severity", "passed", "failing_rows", "details")
 QUALITY_RUN_COLUMNS = ("run_id", "run")
 QUALITY_TIME_COLUMNS = ("checked_at",)
@@ -282,7 +287,9 @@ def marts_columns() -> dict[str, frozenset[str]]:
 @functools.lru_cache(maxsize=8)
 def _marts_columns(path: str, mtime_ns: int, size: int) -> dict[str, frozenset[str]]:
     frame = _cached_query(
-        path, mtime_ns, size,
+        path,
+        mtime_ns,
+        size,
         "select table_name, column_name from information_schema.columns where table_schema = ? "
         "order by table_name, ordinal_position",
         ("marts",),
@@ -456,10 +463,13 @@ def departments() -> pd.DataFrame:
     """department_id, name, manager. Names need dim_departments; managers fall back to the alerts."""
     name_column = present_columns("dim_departments", DEPARTMENT_NAME_COLUMNS)[:1]
     if has_table("dim_departments", DIM_DEPARTMENTS_COLUMNS) and name_column:
+        extra = "".join(
+            f", max({c}) as {c}" for c in present_columns("dim_departments", DEPARTMENT_EXTRA_COLUMNS)
+        )
         sql = f"""
-        select department_id, max({name_column[0]}) as name, max(manager) as manager
+        select department_id, max({name_column[0]}) as name, max(manager) as manager {extra}
         from marts.dim_departments group by department_id order by department_id
-        """  # the name column comes from the DEPARTMENT_NAME_COLUMNS whitelist
+        """  # the name and extra columns come from the DEPARTMENT_*_COLUMNS whitelists
     else:
         sql = """
         select department_id, null::varchar as name, max(manager) as manager from (
@@ -480,6 +490,8 @@ def contact_kpis(flt: ContactFilter) -> dict[str, Any]:
         f"""
         select {src.count()} as contacts,
                {src.count("c.is_unwanted")} as unwanted,
+               {src.count(CLASSIFIED)} as classified,
+               {src.count(f"c.is_unwanted and {CLASSIFIED}")} as unwanted_classified,
                coalesce(sum(c.cost) filter (where c.is_unwanted), 0) as unwanted_cost,
                {src.count("c.is_repeat")} as repeats
         from {src.table} c where {CONTACT_WHERE}
@@ -496,7 +508,10 @@ def contact_kpis_weekly(flt: ContactFilter) -> pd.DataFrame:
         select ?::date - (7 * (date_diff('day', c.contact_date, ?::date) // 7) + 6)::integer as week_start,
                {src.count()} as contacts,
                {src.count("c.is_unwanted")} as unwanted,
-               {src.count("not coalesce(c.is_unwanted, false)")} as value,
+               {src.count(f"not coalesce(c.is_unwanted, false) and {CLASSIFIED}")} as value,
+               {src.count(f"not {CLASSIFIED}")} as unclassified,
+               {src.count(CLASSIFIED)} as classified,
+               {src.count(f"c.is_unwanted and {CLASSIFIED}")} as unwanted_classified,
                coalesce(sum(c.cost) filter (where c.is_unwanted), 0) as unwanted_cost,
                {src.count("c.is_repeat")} as repeats
         from {src.table} c where {CONTACT_WHERE}
@@ -698,30 +713,107 @@ def contact_texts(flt: ContactFilter, reason_code: str, limit: int = TEXT_SAMPLE
 # Departments
 
 
-def department_ranking(start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Per department over the months touching [start, end]: contacts, unwanted, own volume, unwanted per 1,000.
-
-    The scorecard publishes contacts_per_1000 = contacts / volume × 1000, so the volume of a month is
-    contacts × 1000 / contacts_per_1000 (unless the warehouse publishes it as an extra ``volume`` column).
-    """
+def _scorecard_volume() -> str:
+    """A scorecard month's volume: the published ``volume`` column, else contacts × 1000 / contacts_per_1000."""
     if present_columns("department_scorecard", ("volume",)):
-        volume = "sum(s.volume)"
-    else:
-        volume = "sum(case when s.contacts_per_1000 > 0 then s.contacts * 1000.0 / s.contacts_per_1000 end)"
+        return "s.volume"
+    return "case when s.contacts_per_1000 > 0 then s.contacts * 1000.0 / s.contacts_per_1000 end"
+
+
+# A month's volume over the days of that month the warehouse publishes, spread evenly over those days, summed over
+# the days of [?, ?] (volumes are received per month, so a day's share of it is all a period can know).
+PERIOD_VOLUME_SQL = """
+    select s.department_id,
+           sum({volume} / (date_diff('day', greatest(s.month, b.lo), least(last_day(s.month), b.hi)) + 1)
+               * greatest(0, date_diff('day', greatest(s.month, b.lo, ?::date),
+                                       least(last_day(s.month), b.hi, ?::date)) + 1)) as volume
+    from marts.department_scorecard s, bounds b
+    where s.month between date_trunc('month', ?::date) and ?::date
+      and least(last_day(s.month), b.hi) >= greatest(s.month, b.lo)
+    group by s.department_id
+"""
+
+
+def department_ranking(flt: ContactFilter) -> pd.DataFrame:
+    """Per department over the selected days: inbound contacts, unwanted ones, own volume over the same days,
+    unwanted (and all) contacts per 1,000 of that volume.
+
+    Contacts are counted like on the Why page (the originating department of each contact), so both pages give
+    the same number. Volumes are monthly: a month's volume is spread evenly over its days (see PERIOD_VOLUME_SQL).
+    """
+    src = contact_source()
+    volume = PERIOD_VOLUME_SQL.format(volume=_scorecard_volume())
     return _query(
         f"""
-        select s.department_id,
-               sum(s.contacts) as contacts,
-               sum(s.unwanted_contacts) as unwanted,
-               {volume} as volume,
-               sum(s.unwanted_contacts) * 1000.0 / nullif({volume}, 0) as unwanted_per_1000,
-               sum(s.contacts) * 1000.0 / nullif({volume}, 0) as contacts_per_1000
-        from marts.department_scorecard s
-        where s.month between date_trunc('month', ?::date) and ?::date
-        group by all order by unwanted_per_1000 desc nulls last, unwanted desc, s.department_id
+        with bounds as (select min(contact_date) as lo, max(contact_date) as hi from {src.table}),
+        counts as (
+            select coalesce(c.department_id, '{NO_DEPARTMENT}') as department_id,
+                   {src.count()} as contacts, {src.count("c.is_unwanted")} as unwanted
+            from {src.table} c where {CONTACT_WHERE} group by all
+        ),
+        volumes as ({volume})
+        select department_id, coalesce(c.contacts, 0) as contacts, coalesce(c.unwanted, 0) as unwanted,
+               v.volume,
+               coalesce(c.unwanted, 0) * 1000.0 / nullif(v.volume, 0) as unwanted_per_1000,
+               coalesce(c.contacts, 0) * 1000.0 / nullif(v.volume, 0) as contacts_per_1000
+        from counts c full join volumes v using (department_id)
+        order by unwanted_per_1000 desc nulls last, unwanted desc, department_id
         """,
-        [start, end],
+        [*flt.params(), flt.start, flt.end, flt.start, flt.end],
     )
+
+
+def department_window(department_id: str, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The scorecard figures of one department over the days [start, end] instead of a whole month, as the
+    warehouse defines them (non-suspect contacts; shares over inbound contacts; contacts of its own reasons per
+    1,000 of its volume over the same days; ratings and alerts of its contacts). For a month still in progress,
+    compared with the same days of the previous month."""
+    src = contact_source()
+    owner = (
+        "c.reason_department_id"
+        if present_columns("fct_contacts", ("reason_department_id",))
+        else "c.department_id"
+    )
+    volume = PERIOD_VOLUME_SQL.format(volume=_scorecard_volume())
+    row = _scalar_row(
+        f"""
+        with bounds as (select min(contact_date) as lo, max(contact_date) as hi from {src.table}),
+        volumes as ({volume}),
+        contacts as (
+            select count(*) filter (where c.department_id = ? and c.direction = 'inbound') as contacts,
+                   count(*) filter (where c.department_id = ? and c.direction = 'inbound' and c.is_unwanted)
+                       as unwanted,
+                   count(*) filter (where c.department_id = ? and c.is_repeat) as repeats,
+                   count(*) filter (where {owner} = ?) as owned
+            from marts.fct_contacts c
+            where c.contact_date between ? and ? and not coalesce(c.is_suspect, false)
+        ),
+        ratings as (
+            select {_survey_aggregates()}
+            from marts.survey_responses s join marts.fct_contacts f using (contact_id)
+            where {_survey_day()} between ? and ? and not coalesce(s.is_suspect, false) and f.department_id = ?
+        ),
+        alert_counts as (
+            select count(*) as alerts, count(*) filter (where a.status = 'recontacted') as alerts_recontacted
+            from marts.alerts a left join marts.survey_responses r using (response_id)
+            where {_alert_day()} between ? and ? and not coalesce(r.is_suspect, false) and a.department_id = ?
+        )
+        select c.contacts, c.unwanted, c.unwanted * 1.0 / nullif(c.contacts, 0) as unwanted_share,
+               c.repeats * 1.0 / nullif(c.contacts, 0) as repeat_rate,
+               c.owned * 1000.0 / nullif((select volume from volumes where department_id = ?), 0)
+                   as contacts_per_1000,
+               r.csat, r.nps, r.ces, a.alerts, a.alerts_recontacted
+        from contacts c, ratings r, alert_counts a
+        """,
+        [
+            start, end, start, end,
+            *[department_id] * 4, start, end,
+            start, end, department_id,
+            start, end, department_id,
+            department_id,
+        ],
+    )  # fmt: skip
+    return row
 
 
 def _csat_as_share(frame: pd.DataFrame) -> pd.DataFrame:
@@ -814,9 +906,16 @@ def daily_contacts_by_reason(flt: ContactFilter) -> pd.DataFrame:
 
 
 def incident_candidates(start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Spikes of [start, end]. ``score`` is null when the usual spread (MAD) is 0; the threshold it passed
+    (``threshold_score``, when published) stands in for it."""
+    score = (
+        "coalesce(score, threshold_score)"
+        if present_columns("incident_candidates", ("threshold_score",))
+        else "score"
+    )
     return _query(
-        """
-        select contact_date, reason_code, observed, expected, score, matched_incident_id
+        f"""
+        select contact_date, reason_code, observed, expected, {score} as score, matched_incident_id
         from marts.incident_candidates where contact_date between ? and ?
         order by contact_date, reason_code
         """,
@@ -988,14 +1087,16 @@ def load_summary() -> pd.DataFrame:
     )
 
 
-def classification_shares() -> pd.DataFrame:
-    """How contact reasons were found (field, map, keywords, none): share of inbound contacts."""
+def classification_shares(start: dt.date, end: dt.date) -> pd.DataFrame:
+    """How contact reasons were found (field, map, keywords, none): share of inbound contacts of [start, end]."""
     return _query(
         """
         select reason_method, count(*) as contacts, count(*) * 1.0 / sum(count(*)) over () as share
-        from marts.fct_contacts where coalesce(lower(direction), 'inbound') = 'inbound'
+        from marts.fct_contacts
+        where coalesce(lower(direction), 'inbound') = 'inbound' and contact_date between ? and ?
         group by reason_method order by contacts desc
-        """
+        """,
+        [start, end],
     )
 
 

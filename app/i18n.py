@@ -124,8 +124,27 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Score d'effort moyen, sur son échelle (plus haut = plus facile).",
     ),
     "unwanted_help": (
-        "A contact is unwanted when its reason is an irritant, when it is a repeat, or when it is linked to an incident.",
-        "Un contact est évitable si son motif est un irritant, s'il s'agit d'un recontact ou s'il est lié à un incident.",
+        (
+            "Unwanted contacts ÷ classified contacts. A contact is unwanted when its reason is an irritant, when it is "
+            "a repeat, or when it is linked to an incident. Contacts no rule classified are left out of both sides "
+            "(they are neither wanted nor unwanted): see the unclassified share."
+        ),
+        (
+            "Contacts évitables ÷ contacts classés. Un contact est évitable si son motif est un irritant, s'il s'agit "
+            "d'un recontact ou s'il est lié à un incident. Les contacts qu'aucune règle n'a classés sont exclus des "
+            "deux côtés (ni voulus ni évitables) : voir la part non classée."
+        ),
+    ),
+    "unclassified_share": ("Unclassified share", "Part non classée"),
+    "unclassified_help": (
+        (
+            "Contacts whose reason no rule found (no field, no reason map entry, no keyword) ÷ all contacts. "
+            "A rise means the reason rules miss something: the Data health page shows how reasons were found."
+        ),
+        (
+            "Contacts dont aucune règle n'a trouvé le motif (ni champ, ni table de correspondance, ni mot-clé) ÷ tous "
+            "les contacts. Une hausse signifie que les règles manquent quelque chose : voir la page Santé des données."
+        ),
     ),
     "responses": ("Survey responses", "Réponses aux enquêtes"),
     "cost": ("Cost", "Coût"),
@@ -255,6 +274,111 @@ TEXTS: dict[str, tuple[str, str]] = {
     "scorecard_title": ("Scorecard", "Tableau de bord"),
     "pick_department": ("Department", "Département"),
     "scorecard_month": ("{month}, compared with the month before", "{month}, comparé au mois précédent"),
+    "scorecard_mtd": (
+        (
+            "Month to date: {start} → {end} ({days} of {month_days} days), compared with the same days of the month "
+            "before ({pstart} → {pend}); the monthly target is pro-rated to {days}/{month_days}."
+        ),
+        (
+            "Mois en cours : du {start} au {end} ({days} jours sur {month_days}), comparé aux mêmes jours du mois "
+            "précédent (du {pstart} au {pend}) ; l'objectif mensuel est proratisé à {days}/{month_days}."
+        ),
+    ),
+    "target_prorated": ("Pro-rated target", "Objectif proratisé"),
+    "other_reasons": ("Other reasons", "Autres motifs"),
+    # How each figure is computed, in one sentence a leader understands
+    "how_computed": ("How these figures are computed", "Comment ces chiffres sont calculés"),
+    "cost_help": (
+        (
+            "Cost = handle minutes of each contact × the cost per minute of its channel (whycall.yml), summed over "
+            "the unwanted contacts."
+        ),
+        (
+            "Coût = minutes de traitement de chaque contact × coût par minute de son canal (whycall.yml), additionné "
+            "sur les contacts évitables."
+        ),
+    ),
+    "per_1000_help": (
+        (
+            "Contacts of the department's own reasons per 1,000 units of its volume over the same days: "
+            "per 1,000 {measure}."
+        ),
+        (
+            "Contacts des motifs propres au département pour 1 000 unités de son volume sur les mêmes jours : "
+            "pour 1 000 {measure}."
+        ),
+    ),
+    "volume_measure": ("Volume measure", "Mesure du volume"),
+    "excess_help": (
+        (
+            "Excess contacts = contacts linked to the incident − the baseline: what the same reason usually brings "
+            "on the same weekdays (the 4 weeks before, incident days skipped). Excess cost = the excess × the "
+            "average cost of those contacts."
+        ),
+        (
+            "Contacts en excès = contacts liés à l'incident − la référence : ce que le même motif amène d'habitude "
+            "les mêmes jours de semaine (les 4 semaines avant, jours d'incident exclus). Coût en excès = l'excès × "
+            "le coût moyen de ces contacts."
+        ),
+    ),
+    "proactive_help": (
+        (
+            "Told first = customers received a proactive notice (e-mail, SMS, banner) before the first contacts "
+            "about the incident."
+        ),
+        (
+            "Prévenus d'abord = les clients ont reçu une information proactive (e-mail, SMS, bandeau) avant les "
+            "premiers contacts liés à l'incident."
+        ),
+    ),
+    "score_help": (
+        (
+            "Score of a spike = (contacts of the day − the usual level) ÷ the usual day-to-day spread (median "
+            "absolute deviation of the same weekday over the 4 prior weeks, incident days skipped). When that "
+            "spread is 0 the score is the threshold it passed. A score above 3 is rare without a cause."
+        ),
+        (
+            "Score d'un pic = (contacts du jour − niveau habituel) ÷ l'écart habituel d'un jour à l'autre (écart "
+            "absolu médian du même jour de semaine sur les 4 semaines précédentes, jours d'incident exclus). Quand "
+            "cet écart vaut 0, le score est le seuil franchi. Un score au-dessus de 3 est rare sans cause."
+        ),
+    ),
+    "interval_help": (
+        (
+            "The rate after ÷ the rate before, with the range it would take 95 times out of 100 given normal "
+            "week-to-week ups and downs (overdispersion allowed for). Reduced only when the whole range is below 1."
+        ),
+        (
+            "Le taux après ÷ le taux avant, avec la plage où il tomberait 95 fois sur 100 compte tenu des hauts et "
+            "bas habituels d'une semaine à l'autre (surdispersion prise en compte). Réduit seulement si toute la "
+            "plage est sous 1."
+        ),
+    ),
+    "rate_unit": ("Contacts per 1,000 {measure}", "Contacts pour 1 000 {measure}"),
+    "unit": ("Unit", "Unité"),
+    "rate_unit_week": ("Contacts per week", "Contacts par semaine"),
+    "rate_unit_generic": ("Contacts per unit of volume", "Contacts par unité de volume"),
+    "stale_banner": (
+        (
+            "**The latest pipeline run failed** ({failed_at}): {error}\n\n"
+            "These pages show the data published {published}: no run has succeeded since {since} "
+            "({runs} failed run(s)). Fix the cause and run `whycall run` again. Log: `{log}`"
+        ),
+        (
+            "**La dernière exécution du pipeline a échoué** ({failed_at}) : {error}\n\n"
+            "Ces pages montrent les données publiées le {published} : aucune exécution n'a réussi depuis le {since} "
+            "({runs} exécution(s) en échec). Corrigez la cause et relancez `whycall run`. Journal : `{log}`"
+        ),
+    ),
+    "stale_checks": ("Blocking checks that failed:", "Contrôles bloquants en échec :"),
+    "target_chart_note": (
+        "A month the data covers only in part is held to its target pro-rated to the days covered.",
+        "Un mois que les données ne couvrent qu'en partie est comparé à son objectif proratisé aux jours couverts.",
+    ),
+    "target_prorated_help": (
+        "Monthly target {target}, pro-rated to the {days} days of {month_days} covered so far.",
+        "Objectif mensuel {target}, proratisé aux {days} jours sur {month_days} couverts à ce jour.",
+    ),
     "alerts_recontacted": ("Alerts recontacted in time", "Alertes rappelées à temps"),
     "target": ("Target", "Objectif"),
     "alerts": ("Alerts", "Alertes"),
@@ -492,6 +616,67 @@ TEXTS: dict[str, tuple[str, str]] = {
     "passed": ("Passed", "Réussi"),
     "failing_rows": ("Failing rows", "Lignes en échec"),
     "details": ("Details", "Détails"),
+    # What period each figure covers (one period everywhere, or the caption says what else and why)
+    "scope_departments": (
+        (
+            "{start} → {end}: the ranking counts the inbound contacts of these days (as on the Why page), against "
+            "the department's volume over the same days (monthly volumes spread evenly over their days)."
+        ),
+        (
+            "{start} → {end} : le classement compte les contacts entrants de ces jours (comme la page Pourquoi), "
+            "rapportés au volume du département sur les mêmes jours (volumes mensuels répartis sur leurs jours)."
+        ),
+    ),
+    "scope_scorecard": (
+        (
+            "Monthly scorecard up to {end}, computed by the warehouse without suspect contacts. A month still in "
+            "progress is compared day for day: month-to-date against the same days of the previous month."
+        ),
+        (
+            "Tableau de bord mensuel jusqu'au {end}, calculé par l'entrepôt sans les contacts suspects. Un mois en "
+            "cours est comparé jour pour jour : depuis le début du mois, contre les mêmes jours du mois précédent."
+        ),
+    ),
+    "scope_loop": (
+        (
+            "Recontact figures: alerts opened {start} → {end}. Open alerts: every alert still open, whatever the "
+            "period (open work is today's work). Monthly chart: the months touching the period."
+        ),
+        (
+            "Rappels : alertes ouvertes du {start} au {end}. Alertes ouvertes : toutes celles encore ouvertes, "
+            "quelle que soit la période (c'est le travail du jour). Graphique mensuel : les mois de la période."
+        ),
+    ),
+    "scope_actions": (
+        (
+            "Each action is measured over its own weeks before and after it started, not over the selected period "
+            "({start} → {end}): its effect needs those full windows. Computed without suspect contacts."
+        ),
+        (
+            "Chaque action est mesurée sur ses propres semaines avant et après sa mise en place, pas sur la période "
+            "choisie ({start} → {end}) : son effet a besoin de ces fenêtres complètes. Sans les contacts suspects."
+        ),
+    ),
+    "scope_health": (
+        (
+            "Classification: inbound contacts {start} → {end}. Loaded files, rejected rows and quality checks: "
+            "every run, whatever the period (they describe the warehouse, not the customers)."
+        ),
+        (
+            "Classification : contacts entrants du {start} au {end}. Fichiers chargés, lignes rejetées et contrôles : "
+            "toutes les exécutions, quelle que soit la période (ils décrivent l'entrepôt, pas les clients)."
+        ),
+    ),
+    "scope_incidents": (
+        (
+            "{start} → {end}: incidents that touch these days (with their whole impact) and spikes of these days. "
+            "Impact computed by the warehouse without suspect contacts."
+        ),
+        (
+            "{start} → {end} : incidents qui touchent ces jours (avec tout leur impact) et pics de ces jours. "
+            "Impact calculé par l'entrepôt sans les contacts suspects."
+        ),
+    ),
 }
 
 

@@ -17,7 +17,7 @@ if _ROOT not in sys.path:
 
 import streamlit as st
 
-from app import data, filters
+from app import data, filters, run_status
 from app.i18n import fmt_date, fmt_datetime, t
 
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
@@ -68,6 +68,32 @@ def _sidebar(lang: str) -> None:
     st.sidebar.caption(" · ".join(lines))
 
 
+def _local(moment):
+    """An aware timestamp (UTC in the log) in the server's local time, as the publish time is shown."""
+    return moment.astimezone().replace(tzinfo=None)
+
+
+def _stale_banner(lang: str) -> None:
+    """On every page: the latest run failed, so what the page shows is older than it looks."""
+    stale = run_status.latest_stale_data(data.warehouse_path())
+    if stale is None:
+        return
+    published = data.published_at()
+    text = t(
+        "stale_banner",
+        lang,
+        failed_at=fmt_datetime(_local(stale.failed_at), lang),
+        error=stale.error,
+        published=fmt_datetime(published, lang),
+        since=fmt_datetime(_local(stale.failing_since), lang),
+        runs=stale.failed_runs,
+        log=stale.log,
+    )
+    if stale.failed_checks:
+        text += "\n\n" + t("stale_checks", lang) + "\n" + "\n".join(f"- {c}" for c in stale.failed_checks[:5])
+    st.error(text, icon=":material/sync_problem:")
+
+
 def _no_warehouse(lang: str) -> None:
     st.title(t("no_warehouse_title", lang))
     st.info(t("no_warehouse_body", lang, path=data.warehouse_path().absolute()), icon=":material/database:")
@@ -93,6 +119,7 @@ def main() -> None:
             raise data.WarehouseMissing(str(data.warehouse_path()))
         _sidebar(lang)
         filters.sync_url()
+        _stale_banner(lang)
         page.run()
     except data.WarehouseMissing:
         filters.sync_url()

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app import data, filters
+from app import data, filters, names, palette, period
 from app.i18n import fmt_date, fmt_datetime, fmt_money, fmt_month, fmt_num, fmt_pct, t
 
 
@@ -30,14 +30,44 @@ class Labels:
         self._owner = {r.reason_code: r.department_id for r in reasons.itertuples(index=False)}
         departments = data.departments()
         self._department = {
-            d.department_id: d.name or d.department_id for d in departments.itertuples(index=False)
+            d.department_id: names.bilingual(
+                d.name, lang, getattr(d, "name_en", None), getattr(d, "name_fr", None)
+            )
+            or d.department_id
+            for d in departments.itertuples(index=False)
+        }
+        self._measure = {
+            d.department_id: getattr(d, "volume_measure", None) for d in departments.itertuples(index=False)
         }
         self._manager = {d.department_id: d.manager for d in departments.itertuples(index=False)}
+        self._colors = palette.reason_colors(c for c in self._reason if c not in (data.NO_REASON, "none"))
 
     def reason(self, code: Any) -> str:
         if code is None or code == data.NO_REASON or (isinstance(code, float) and pd.isna(code)):
             return t("unclassified", self.lang)
         return str(self._reason.get(code) or code)
+
+    def code(self, kind: str, code: Any) -> str:
+        """A stored code (channel, source, reason_method, severity) in the page language (app.names)."""
+        return names.code_name(kind, code, self.lang)
+
+    def channel(self, code: Any) -> str:
+        return names.code_name("channel", code, self.lang)
+
+    def volume_measure(self, department_id: Any) -> str | None:
+        """What the department's volume counts ("invoices sent"), when the warehouse says."""
+        measure = self._measure.get(department_id)
+        return names.code_name("volume_measure", measure, self.lang) if isinstance(measure, str) else None
+
+    def color(self, code: Any) -> str:
+        """The reason's colour, the same on every page (app.palette); unclassified is always grey."""
+        if self.reason(code) == t("unclassified", self.lang) or code == "none":
+            return palette.UNCLASSIFIED
+        return palette.reason_color(str(code), self._colors)
+
+    def colors_by_label(self, codes: Any) -> dict[str, str]:
+        """label -> colour for the reason codes given (charts take labels)."""
+        return {self.reason(code): self.color(code) for code in codes}
 
     def department(self, department_id: Any) -> str:
         if department_id is None or department_id == data.NO_DEPARTMENT or pd.isna(department_id):
@@ -110,6 +140,24 @@ def header(ctx: PageContext, title_key: str, caption_key: str | None = None, **v
     st.title(ctx.t(title_key))
     if caption_key:
         st.caption(ctx.t(caption_key, **values))
+
+
+def scope(ctx: PageContext, key: str) -> None:
+    """The caption saying which days a page's figures cover (and what else, and why)."""
+    st.caption(ctx.t(key, start=ctx.date(ctx.start), end=ctx.date(ctx.end)))
+
+
+def prorated_targets(monthly: pd.DataFrame, ctx: PageContext) -> list[float | None]:
+    """The ``target`` column of a monthly frame, pro-rated to the days of each month the data covers."""
+    months = [pd.Timestamp(m).date() for m in monthly["month"]]
+    targets = [None if pd.isna(v) else float(v) for v in monthly["target"]]
+    return period.prorated_targets(months, targets, *ctx.bounds) if ctx.bounds else targets
+
+
+def explain(ctx: PageContext, *keys: str) -> None:
+    """An expander with one sentence per figure of the page: how it is computed."""
+    with st.expander(ctx.t("how_computed"), icon=":material/calculate:"):
+        st.markdown("\n".join(f"- {ctx.t(key)}" for key in keys))
 
 
 def empty(message: str) -> None:

@@ -42,7 +42,9 @@ class RunOutcome:
         if self.published:
             lines.append(f"  warehouse published: {self.settings.warehouse}")
         elif self.settings.warehouse.exists():
-            lines.append(f"  warehouse NOT replaced; the previous one is unchanged: {self.settings.warehouse}")
+            lines.append(
+                f"  warehouse NOT replaced; the previous one is unchanged: {self.settings.warehouse}"
+            )
         else:
             lines.append("  no warehouse was published")
         if self.log_path:
@@ -72,7 +74,9 @@ def writer_lock(settings: Settings):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise WarehouseBusy(f"another whycall run is writing {settings.state_db}; try again when it ends") from None
+            raise WarehouseBusy(
+                f"another whycall run is writing {settings.state_db}; try again when it ends"
+            ) from None
         _LOCK_HOLDERS[settings.lock_file] = threading.get_ident()
         try:
             yield
@@ -91,8 +95,10 @@ def step_durations(entries) -> dict[str, float]:
             continue
         if event.event_type == dg.DagsterEventType.STEP_START:
             started[event.step_key] = entry.timestamp
-        elif (event.event_type in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE)
-              and event.step_key in started):
+        elif (
+            event.event_type in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE)
+            and event.step_key in started
+        ):
             seconds[event.step_key] = round(entry.timestamp - started[event.step_key], 2)
     return seconds
 
@@ -104,15 +110,31 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
 
 
-def run_pipeline(full_refresh: bool = False, date: dt.date | None = None, until: dt.date | None = None) -> RunOutcome:
-    """Run whycall_pipeline in this process. ``date`` (to ``until``, a backfill) re-derives those business days."""
+def run_pipeline(
+    full_refresh: bool = False, date: dt.date | None = None, until: dt.date | None = None
+) -> RunOutcome:
+    """Run whycall_pipeline in this process. ``date`` (to ``until``, a backfill) re-derives those business days.
+
+    Every outcome, success or failure (a config mistake included), is recorded (``record_outcome``)."""
+    outcome = _run_pipeline(full_refresh, date, until)
+    record_outcome(outcome)
+    return outcome
+
+
+def _run_pipeline(full_refresh: bool, date: dt.date | None, until: dt.date | None) -> RunOutcome:
     from orchestration.definitions import defs as load_definitions
 
     settings = get_settings()
     started = time.monotonic()
     if not settings.landing_dir.is_dir():
-        return RunOutcome(False, settings, 0.0, failures=[
-            f"landing directory {settings.landing_dir} does not exist: pass --landing DIR or run `whycall generate`"])
+        return RunOutcome(
+            False,
+            settings,
+            0.0,
+            failures=[
+                f"landing directory {settings.landing_dir} does not exist: pass --landing DIR or run `whycall generate`"
+            ],
+        )
     try:  # a whycall.yml mistake is reported before Dagster even starts
         config = load_config(settings.landing_dir)
     except InputError as error:
@@ -121,14 +143,20 @@ def run_pipeline(full_refresh: bool = False, date: dt.date | None = None, until:
     first = date or yesterday(dt.datetime.now(dt.UTC), config.timezone)
     last = until or first
     if first < partitions_start():
-        message = (f"--date {first}: business days start on {partitions_start()} ({START_ENV}); set it earlier "
-                   "to re-derive older days")
+        message = (
+            f"--date {first}: business days start on {partitions_start()} ({START_ENV}); set it earlier "
+            "to re-derive older days"
+        )
         return RunOutcome(False, settings, time.monotonic() - started, failures=[message])
     # without --date the volume check judges the latest day in the data, not the default partition
     tags = {"whycall/date": last.isoformat() if date else "latest"}
     if first != last:
-        tags.update({"dagster/asset_partition_range_start": first.isoformat(),
-                     "dagster/asset_partition_range_end": last.isoformat()})
+        tags.update(
+            {
+                "dagster/asset_partition_range_start": first.isoformat(),
+                "dagster/asset_partition_range_end": last.isoformat(),
+            }
+        )
     run_config = dict(QUIET_LOGS)
     run_config["ops"] = {"whycall_dbt_models": {"config": {"full_refresh": full_refresh}}}
     log_path = settings.state_db.parent / "logs" / f"run-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
@@ -137,11 +165,17 @@ def run_pipeline(full_refresh: bool = False, date: dt.date | None = None, until:
         # dbt's own console output goes to the log file; progress lines go to the terminal
         job = load_definitions().resolve_job_def("whycall_pipeline")
         with _instance() as instance:
-            result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False,
-                                            tags=tags, partition_key=None if first != last else first.isoformat())
+            result = job.execute_in_process(
+                run_config=run_config,
+                instance=instance,
+                raise_on_error=False,
+                tags=tags,
+                partition_key=None if first != last else first.isoformat(),
+            )
             steps = step_durations(instance.all_logs(result.run_id))
-    outcome = RunOutcome(result.success, settings, time.monotonic() - started, run_id=result.run_id,
-                         log_path=log_path)
+    outcome = RunOutcome(
+        result.success, settings, time.monotonic() - started, run_id=result.run_id, log_path=log_path
+    )
     outcome.step_seconds = steps
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.STEP_FAILURE:
@@ -160,9 +194,12 @@ def run_pipeline(full_refresh: bool = False, date: dt.date | None = None, until:
                 desc = data.metadata.get("details")
                 if desc is not None:
                     text += f": {desc.value}"
-                (outcome.failures if data.severity == dg.AssetCheckSeverity.ERROR else outcome.warnings).append(text)
-        elif (event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
-              and event.asset_key == dg.AssetKey(["warehouse"])):
+                (
+                    outcome.failures if data.severity == dg.AssetCheckSeverity.ERROR else outcome.warnings
+                ).append(text)
+        elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION and event.asset_key == dg.AssetKey(
+            ["warehouse"]
+        ):
             outcome.published = True
         elif (event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
               and event.asset_key == dg.AssetKey(["alert_notifications"])):
@@ -182,3 +219,35 @@ def run_pipeline(full_refresh: bool = False, date: dt.date | None = None, until:
     blocked = any(f.startswith("check ") for f in outcome.failures)
     outcome.success = result.success and outcome.published and not blocked
     return outcome
+
+
+def record_outcome(outcome: RunOutcome) -> None:
+    """The run's summary at the end of its log (never an empty log, even when no dbt step ran) and one line in
+    the operations log, which the dashboards read to warn that their data is stale after a failed run."""
+    from orchestration.lib import ops_alerts
+
+    log = str(outcome.log_path) if outcome.log_path else None
+    if outcome.log_path:
+        with open(outcome.log_path, "a") as handle:
+            handle.write(outcome.summary() + "\n")
+    if outcome.success:
+        record = ops_alerts.success_record(
+            run_id=outcome.run_id, job="whycall_pipeline", published=outcome.published, log=log
+        )
+    else:
+        steps = []
+        for failure in outcome.failures:
+            step, _, error = failure.partition(": ")
+            if failure.startswith("check "):
+                steps.append({"step": "data_quality", "error": failure})
+            else:
+                steps.append({"step": step if error else "run", "error": error or failure})
+        checks = [f.removeprefix("check ") for f in outcome.failures if f.startswith("check ")]
+        record = ops_alerts.failure_record(
+            run_id=outcome.run_id or "-",
+            job="whycall_pipeline",
+            failed_steps=steps,
+            failed_checks=checks,
+            log=log,
+        )
+    ops_alerts.append_ops_log(ops_alerts.ops_log_path(outcome.settings.warehouse), record)

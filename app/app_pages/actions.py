@@ -9,7 +9,7 @@ from app import charts, data, ui
 
 ctx = ui.context()
 ui.header(ctx, "page_actions", "actions_caption")
-st.caption(ctx.t("mart_note"))
+ui.scope(ctx, "scope_actions")
 
 effects = data.action_effects()
 if effects.empty:
@@ -39,6 +39,15 @@ ui.kpi(
     help=ctx.t("contacts_avoided_help"),
 )
 
+ui.explain(ctx, "interval_help")
+# The rate's unit: per 1,000 units of the department's volume ("invoices sent"), or per week without volumes.
+effects["rate_unit"] = [
+    ctx.t("rate_unit_week")
+    if basis == "week"
+    else (ctx.t("rate_unit", measure=m) if m else ctx.t("rate_unit_generic"))
+    for m, basis in zip(effects["department_id"].map(ctx.labels.volume_measure), effects["exposure_basis"])
+]
+
 left, right = st.columns(2, gap="large")
 with left:
     ui.show_chart(charts.action_forest(effects, ctx.lang))
@@ -54,6 +63,7 @@ ui.table(
         "label": ("reason", "text"),
         "department": ("department", "text"),
         "implemented_on": ("implemented_on", "date"),
+        "rate_unit": ("unit", "text"),
         "rate_before": ("before", "float3"),
         "rate_after": ("after", "float3"),
         "rate_ratio": ("ratio", "float2"),

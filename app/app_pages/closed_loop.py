@@ -13,10 +13,9 @@ ui.header(ctx, "page_closed_loop", "loop_caption")
 as_of = data.activity_as_of()
 summary = data.alert_summary(ctx.start, ctx.end, ctx.include_suspects)
 open_alerts = data.open_alerts(as_of, ctx.include_suspects) if as_of else None
-st.caption(
-    f"{ctx.date(ctx.start)} → {ctx.date(ctx.end)} · "
-    + (ctx.t("as_of", when=fmt_datetime(as_of, ctx.lang)) if as_of else "")
-)
+ui.scope(ctx, "scope_loop")
+if as_of:
+    st.caption(ctx.t("as_of", when=fmt_datetime(as_of, ctx.lang)) + " · " + ctx.t("mart_note"))
 
 alerts = summary.get("alerts") or 0
 cols = st.columns(4)
@@ -57,8 +56,9 @@ monthly = data.monthly_recontact(ctx.start, ctx.end)
 if monthly.empty:
     ui.empty(ctx.t("no_alert"))
 else:
+    monthly["target"] = ui.prorated_targets(monthly, ctx)
     ui.show_chart(charts.recontact_vs_target(monthly, ctx.lang, title_key="monthly_recontact"))
-    st.caption(ctx.t("mart_note"))
+    st.caption(ctx.t("target_chart_note"))
 
 if open_alerts is not None and not open_alerts.empty:
     st.subheader(ctx.t("open_alert_list"))

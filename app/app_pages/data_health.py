@@ -7,6 +7,7 @@ from app.i18n import fmt_datetime
 
 ctx = ui.context()
 ui.header(ctx, "page_health", "health_caption")
+ui.scope(ctx, "scope_health")
 
 stamp = data.warehouse_stamp()
 if stamp:
@@ -26,16 +27,17 @@ else:
 
 st.subheader(ctx.t("classification_title"))
 st.caption(ctx.t("classification_caption"))
-methods = data.classification_shares()
+methods = data.classification_shares(ctx.start, ctx.end)
 if methods.empty:
     ui.empty(ctx.t("no_loads"))
 else:
     cols = st.columns(len(methods))
     for col, row in zip(cols, methods.itertuples(), strict=True):
-        ui.kpi(col, str(row.reason_method), ctx.pct(row.share))
+        ui.kpi(col, ctx.labels.code("reason_method", row.reason_method), ctx.pct(row.share))
 
 st.subheader(ctx.t("load_audit_title"))
 loads = data.load_summary()
+loads["source"] = loads["source"].map(lambda s: ctx.labels.code("source", s))
 if loads.empty:
     ui.empty(ctx.t("no_loads"))
 else:
@@ -110,6 +112,7 @@ if quality is None:
 elif quality.empty:
     ui.empty(ctx.t("no_data"))
 else:
+    quality["severity"] = quality["severity"].map(lambda s: ctx.labels.code("severity", s))
     latest_run = quality["run"].iloc[0]  # data.quality_results puts the latest run first
     latest = quality[quality["run"] == latest_run]
     passed = latest["passed"].fillna(False).astype(bool)

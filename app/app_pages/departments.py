@@ -3,18 +3,26 @@
 import pandas as pd
 import streamlit as st
 
-from app import charts, data, filters, ui
+from app import charts, data, filters, period, ui
 from app.i18n import fmt_change_pct, fmt_change_points, fmt_month, fmt_signed
+
+
+def _as_scorecard(window: dict) -> dict:
+    """data.department_window's figures under the scorecard's column names."""
+    names = {"unwanted": "unwanted_contacts"}
+    return {names.get(k, k): v for k, v in window.items()}
+
 
 ctx = ui.context()
 ui.header(ctx, "page_departments", "dept_caption")
-st.caption(f"{ctx.date(ctx.start)} → {ctx.date(ctx.end)} · " + ctx.t("mart_note"))
+ui.scope(ctx, "scope_departments")
 
-ranking = data.department_ranking(ctx.start, ctx.end)
+ranking = data.department_ranking(ctx.contacts())
 if ranking.empty:
     ui.empty(ctx.t("no_data"))
     st.stop()
 ranking["department"] = ranking["department_id"].map(ctx.labels.department)
+ranking["measure"] = ranking["department_id"].map(ctx.labels.volume_measure)
 ranked = ranking[ranking["unwanted_per_1000"].notna()]
 unranked = ranking[ranking["unwanted_per_1000"].isna()]
 
@@ -33,6 +41,7 @@ with right:
             "unwanted_per_1000": ("unwanted_per_1000", "float1"),
             "unwanted": ("unwanted_contacts", "int"),
             "volume": ("volume", "int"),
+            "measure": ("volume_measure", "text"),
             "contacts_per_1000": ("contacts_per_1000", "float1"),
         },
         key="dept_ranking",
@@ -42,6 +51,7 @@ with right:
 
 st.divider()
 st.subheader(ctx.t("scorecard_title"))
+ui.scope(ctx, "scope_scorecard")
 department = filters.pick_one(
     st, "department", ctx.t("pick_department"), ranking["department_id"].tolist(), ctx.labels.department
 )
@@ -56,10 +66,37 @@ previous = (
     scorecard.iloc[-2] if len(scorecard) > 1 else pd.Series(None, index=scorecard.columns, dtype=object)
 )
 manager = ctx.labels.manager(department)
-st.caption(
-    ctx.t("scorecard_month", month=fmt_month(latest["month"], ctx.lang))
-    + (f" · {manager}" if manager else "")
-)
+mtd = period.month_to_date(pd.Timestamp(latest["month"]).date(), ctx.end, *ctx.bounds)
+monthly_target = None if pd.isna(latest["target_alerts_recontacted"]) else latest["target_alerts_recontacted"]
+if mtd.partial:
+    # A month in progress against the same days of the month before, never against a whole month.
+    latest = pd.Series(
+        {**latest.to_dict(), **_as_scorecard(data.department_window(department, mtd.start, mtd.end))}
+    )
+    latest["target_alerts_recontacted"] = mtd.prorate(monthly_target)
+    has_previous = mtd.previous_start >= ctx.bounds[0]
+    previous = pd.Series(
+        _as_scorecard(data.department_window(department, mtd.previous_start, mtd.previous_end))
+        if has_previous
+        else {},
+        index=scorecard.columns,
+        dtype=object,
+    )
+    caption = ctx.t(
+        "scorecard_mtd",
+        start=ctx.date(mtd.start),
+        end=ctx.date(mtd.end),
+        days=mtd.days,
+        month_days=mtd.month_days,
+        pstart=ctx.date(mtd.previous_start),
+        pend=ctx.date(mtd.previous_end),
+    )
+else:
+    caption = ctx.t("scorecard_month", month=fmt_month(latest["month"], ctx.lang))
+    if not pd.isna(previous["month"]) and pd.Timestamp(previous["month"]).date() < ctx.bounds[0]:
+        # the month before is only partly in the data: no comparison rather than a false rise
+        previous = pd.Series(None, index=scorecard.columns, dtype=object)
+st.caption(caption + (f" · {manager}" if manager else ""))
 
 
 def _trend(column, scale=1.0):
@@ -73,6 +110,7 @@ ui.kpi(
     ctx.num(latest["contacts_per_1000"], 1),
     fmt_change_pct(latest["contacts_per_1000"], previous["contacts_per_1000"], ctx.lang),
     delta_color="inverse",
+    help=ctx.t("per_1000_help", measure=ctx.labels.volume_measure(department) or ctx.t("volume").lower()),
     trend=_trend("contacts_per_1000"),
 )
 ui.kpi(
@@ -97,8 +135,18 @@ ui.kpi(
     cols[3],
     ctx.t("alerts_recontacted"),
     ctx.num(latest["alerts_recontacted"]) + (f" / {ctx.num(target)}" if has_target else ""),
-    fmt_signed(latest["alerts_recontacted"] - target, ctx.lang) + " vs " + ctx.t("target").lower()
+    fmt_signed(latest["alerts_recontacted"] - target, ctx.lang)
+    + " vs "
+    + ctx.t("target_prorated" if mtd.partial else "target").lower()
     if has_target
+    else None,
+    help=ctx.t(
+        "target_prorated_help",
+        target=ctx.num(monthly_target),
+        days=mtd.days,
+        month_days=mtd.month_days,
+    )
+    if mtd.partial and has_target
     else None,
     trend=_trend("alerts_recontacted"),
 )
@@ -140,7 +188,9 @@ with right:
     monthly = scorecard.rename(
         columns={"alerts_recontacted": "recontacted", "target_alerts_recontacted": "target"}
     )
+    monthly["target"] = ui.prorated_targets(monthly, ctx)
     ui.show_chart(charts.recontact_vs_target(monthly, ctx.lang))
+    st.caption(ctx.t("target_chart_note"))
 
 st.subheader(ctx.t("owned_reasons"))
 owned = data.department_reasons(department)

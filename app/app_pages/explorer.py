@@ -9,7 +9,9 @@ ui.header(ctx, "page_explorer", "explorer_caption")
 
 options = data.filter_options()
 c1, c2, c3 = st.columns(3)
-channels = filters.multiselect(c1, "channel", ctx.t("channels"), options["channel"], format_func=str)
+channels = filters.multiselect(
+    c1, "channel", ctx.t("channels"), options["channel"], format_func=ctx.labels.channel
+)
 reasons = filters.multiselect(c2, "reason", ctx.t("reasons"), options["reason"], ctx.labels.reason)
 departments = filters.multiselect(
     c3, "department", ctx.t("departments"), options["department"], ctx.labels.department
@@ -49,6 +51,10 @@ if total > len(rows):
 rows["reason"] = rows["reason_code"].map(ctx.labels.reason)
 rows["department"] = rows["department_id"].map(ctx.labels.department)
 rows["handle_min"] = rows["handle_seconds"] / 60
+shown = rows.assign(
+    channel=rows["channel"].map(ctx.labels.channel),
+    reason_method=rows["reason_method"].map(lambda m: ctx.labels.code("reason_method", m)),
+)
 columns = {
     "started_at": ("started_at", "datetime"),
     "contact_id": ("contact_id", "text"),
@@ -69,7 +75,7 @@ columns = {
     "text_excerpt": ("text", "text"),
     "text": ("text", "text"),
 }
-ui.table(rows, ctx.lang, columns, height=520, key="explorer_table")
+ui.table(shown, ctx.lang, columns, height=520, key="explorer_table")
 st.download_button(
     ctx.t("download_csv"),
     data=rows.drop(columns=["handle_min"]).to_csv(index=False).encode("utf-8"),

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from app import charts, data, filters, ui
+from app import charts, data, filters, names, ui
 
 ctx = ui.context()
 ui.header(ctx, "page_incidents", "incidents_caption")
-st.caption(f"{ctx.date(ctx.start)} → {ctx.date(ctx.end)} · " + ctx.t("mart_note"))
+ui.scope(ctx, "scope_incidents")
 
 impact = data.incidents(ctx.start, ctx.end)
 candidates = data.incident_candidates(ctx.start, ctx.end)
@@ -16,7 +16,7 @@ else:
     impact["label"] = impact["reason_code"].map(ctx.labels.reason)
     impact["department"] = impact["department_id"].map(ctx.labels.department)
     impact["name"] = [
-        f"{i} · {title}" if isinstance(title, str) and title else f"{i} · {label}"
+        f"{i} · {names.bilingual(title, ctx.lang)}" if isinstance(title, str) and title else f"{i} · {label}"
         for i, title, label in zip(impact["incident_id"], impact["title"], impact["label"])
     ]
     impact["excess_cost_text"] = impact["excess_cost"].map(ctx.money)
@@ -25,8 +25,10 @@ else:
     told, not_told = impact.loc[proactive, "excess_contacts"], impact.loc[~proactive, "excess_contacts"]
     cols = st.columns(3)
     ui.kpi(cols[0], ctx.t("incidents_count"), ctx.num(len(impact)))
-    ui.kpi(cols[1], ctx.t("excess_contacts"), ctx.num(impact["excess_contacts"].sum()))
-    ui.kpi(cols[2], ctx.t("excess_cost"), ctx.money(impact["excess_cost"].sum()))
+    ui.kpi(
+        cols[1], ctx.t("excess_contacts"), ctx.num(impact["excess_contacts"].sum()), help=ctx.t("excess_help")
+    )
+    ui.kpi(cols[2], ctx.t("excess_cost"), ctx.money(impact["excess_cost"].sum()), help=ctx.t("excess_help"))
     if len(told) and len(not_told):
         st.markdown(ctx.t("proactive_compare", told=ctx.num(told.mean()), not_told=ctx.num(not_told.mean())))
 
@@ -76,11 +78,13 @@ else:
         daily["label"] = daily["reason_code"].map(ctx.labels.reason)
         shown_impact = impact[impact["reason_code"].isin(reasons)] if not impact.empty else impact
         shown_candidates = candidates[candidates["reason_code"].isin(reasons)]
-        ui.show_chart(charts.incident_timeline(daily, shown_impact, shown_candidates, ctx.lang))
+        colors = ctx.labels.colors_by_label(daily["reason_code"].unique())
+        ui.show_chart(charts.incident_timeline(daily, shown_impact, shown_candidates, ctx.lang, colors))
         st.caption(ui.suspects_note(ctx))
 
 st.subheader(ctx.t("unregistered_spikes"))
 st.caption(ctx.t("unregistered_caption"))
+ui.explain(ctx, "excess_help", "proactive_help", "score_help")
 spikes = candidates[candidates["matched_incident_id"].isna()]
 if spikes.empty:
     ui.empty(ctx.t("no_spike"))

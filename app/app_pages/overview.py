@@ -45,9 +45,15 @@ if not now.get("contacts"):
     ui.empty(ctx.t("no_data"))
     st.stop()
 
+# Unwanted share over classified contacts: a contact no rule classified is neither wanted nor unwanted, so it
+# is left out of both sides and shown as its own share.
 share_now, share_before = (
-    _share(now["unwanted"], now["contacts"]),
-    _share(before.get("unwanted"), before.get("contacts")),
+    _share(now["unwanted_classified"], now["classified"]),
+    _share(before.get("unwanted_classified"), before.get("classified")),
+)
+unclassified_now, unclassified_before = (
+    _share(now["contacts"] - now["classified"], now["contacts"]),
+    _share(before["contacts"] - before["classified"], before["contacts"]) if before.get("contacts") else None,
 )
 repeat_now, repeat_before = (
     _share(now["repeats"], now["contacts"]),
@@ -55,7 +61,7 @@ repeat_now, repeat_before = (
 )
 
 st.subheader(ctx.t("volume_section"))
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c2b, c3, c4 = st.columns(5)
 ui.kpi(
     c1,
     ctx.t("contacts"),
@@ -71,7 +77,16 @@ ui.kpi(
     fmt_change_points(share_now, share_before, ctx.lang),
     delta_color="inverse",
     help=ctx.t("unwanted_help"),
-    trend=(weekly["unwanted"] / weekly["contacts"] * 100).round(1).tolist(),
+    trend=(weekly["unwanted_classified"] / weekly["classified"] * 100).round(1).dropna().tolist(),
+)
+ui.kpi(
+    c2b,
+    ctx.t("unclassified_share"),
+    ctx.pct(unclassified_now),
+    fmt_change_points(unclassified_now, unclassified_before, ctx.lang),
+    delta_color="inverse",
+    help=ctx.t("unclassified_help"),
+    trend=(weekly["unclassified"] / weekly["contacts"] * 100).round(1).tolist(),
 )
 ui.kpi(
     c3,
@@ -79,6 +94,7 @@ ui.kpi(
     ctx.money(now["unwanted_cost"]),
     fmt_change_pct(now["unwanted_cost"], before.get("unwanted_cost"), ctx.lang),
     delta_color="inverse",
+    help=ctx.t("cost_help"),
     trend=weekly["unwanted_cost"].round(0).tolist(),
 )
 ui.kpi(

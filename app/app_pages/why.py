@@ -8,7 +8,9 @@ ctx = ui.context()
 ui.header(ctx, "page_why", "why_caption")
 
 options = data.filter_options()
-channels = filters.multiselect(st, "channel", ctx.t("channels"), options["channel"], format_func=str)
+channels = filters.multiselect(
+    st, "channel", ctx.t("channels"), options["channel"], format_func=ctx.labels.channel
+)
 st.caption(
     f"{ctx.date(ctx.start)} → {ctx.date(ctx.end)} · " + ctx.t("contacts") + " · " + ui.suspects_note(ctx)
 )
@@ -31,7 +33,8 @@ with left:
     else:
         drivers["label"] = drivers["reason_code"].map(ctx.labels.reason)
         drivers["department"] = drivers["department_id"].map(ctx.labels.department)
-        ui.show_chart(charts.drivers_by_department(drivers, ctx.lang))
+        colors = ctx.labels.colors_by_label(drivers["reason_code"].unique())
+        ui.show_chart(charts.drivers_by_department(drivers, ctx.lang, colors))
 with right:
     matrix = data.value_irritant_quadrants(breakdown, ctx.labels.kinds, ctx.labels.owners)
     if matrix.empty:
@@ -39,6 +42,7 @@ with right:
     else:
         ui.show_chart(charts.value_irritant_matrix(matrix, ctx.lang))
 st.caption(ctx.t("matrix_caption"))
+ui.explain(ctx, "unwanted_help", "cost_help")
 
 if not matrix.empty:
     matrix["move"] = matrix["quadrant"].map(lambda q: ctx.t(f"q_{q}"))

@@ -43,6 +43,12 @@ def _clip(text: str, limit: int = MAX_ERROR_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _utc_stamp(ts: dt.datetime | None) -> str:
+    """The log's timestamp: UTC to the second, ``Z`` suffix; now when ``ts`` is None."""
+    ts = ts or dt.datetime.now(dt.UTC)
+    return ts.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
 def failure_record(
     *,
     run_id: str,
@@ -51,17 +57,19 @@ def failure_record(
     run_error: str = "",
     failed_checks: Sequence[str] = (),
     ts: dt.datetime | None = None,
+    log: str | None = None,
 ) -> dict[str, Any]:
     """One operations-log entry for a failed run.
 
     ``failed_steps`` are ``{"step": key, "error": message}``; ``error`` is the first step's message
     (the cause), else the run's own failure message.
     """
-    ts = ts or dt.datetime.now(dt.UTC)
     steps = [{"step": s["step"], "error": _clip(s.get("error", ""))} for s in failed_steps]
     first = next((f"{s['step']}: {s['error']}" for s in steps if s["error"]), "")
+    extra = {"log": log} if log else {}
     return {
-        "ts": ts.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        **extra,
+        "ts": _utc_stamp(ts),
         "event": "run_failure",
         "run_id": run_id,
         "job": job,
@@ -70,6 +78,21 @@ def failure_record(
         "error": _clip(first or run_error.strip() or "run failed (no step error recorded)"),
         "step_errors": steps,
     }
+
+
+def success_record(
+    *, run_id: str, job: str, published: bool, log: str | None = None, ts: dt.datetime | None = None
+) -> dict[str, Any]:
+    """One operations-log entry for a run that succeeded: the dashboards read the latest entry to tell
+    fresh data from data left stale by a failed run."""
+    record = {
+        "ts": _utc_stamp(ts),
+        "event": "run_success",
+        "run_id": run_id,
+        "job": job,
+        "published": published,
+    }
+    return {**record, "log": log} if log else record
 
 
 def alert_message(record: Mapping[str, Any]) -> dict[str, str]:

@@ -105,11 +105,28 @@ def test_every_page_runs_and_has_its_title(open_app) -> None:
 
 def test_overview_kpis_match_the_warehouse(open_app, warehouse: Path) -> None:
     at = open_app()
-    contacts, unwanted, cost, repeats = contact_totals(warehouse, START, END)
+    contacts, _, cost, repeats = contact_totals(warehouse, START, END)
     before = contact_totals(warehouse, PREV_START, PREV_END)
     assert metric(at, "Contacts").value == en(contacts)
     assert metric(at, "Contacts").delta == f"{(contacts - before[0]) / before[0] * 100:+.1f}%"
-    assert metric(at, "Unwanted share").value == f"{unwanted / contacts * 100:.1f}%"
+    # Over classified contacts only; the unclassified share beside it, with its change.
+    (classified, unwanted_classified), (classified_before,) = query(
+        warehouse,
+        f"""select count(*) filter (where reason_code is not null),
+                   count(*) filter (where reason_code is not null and is_unwanted)
+            from marts.fct_contacts where contact_date between ? and ? and {INBOUND} and not is_suspect""",
+        [START, END],
+    )[0], query(
+        warehouse,
+        f"""select count(*) filter (where reason_code is not null) from marts.fct_contacts
+            where contact_date between ? and ? and {INBOUND} and not is_suspect""",
+        [PREV_START, PREV_END],
+    )[0]
+    assert classified < contacts  # the fixture has unclassified contacts: the two definitions differ
+    assert metric(at, "Unwanted share").value == f"{unwanted_classified / classified * 100:.1f}%"
+    unclassified, unclassified_before = 1 - classified / contacts, 1 - classified_before / before[0]
+    assert metric(at, "Unclassified share").value == f"{unclassified * 100:.1f}%"
+    assert metric(at, "Unclassified share").delta == f"{(unclassified - unclassified_before) * 100:+.1f} pts"
     assert metric(at, "Cost of unwanted contacts").value == f"€{en(cost)}"
     assert metric(at, "Repeat rate").value == f"{repeats / contacts * 100:.1f}%"
 
@@ -154,10 +171,18 @@ def test_suspect_toggle_counts_suspect_contacts(open_app, warehouse: Path) -> No
 
 def test_overview_in_french(open_app, warehouse: Path) -> None:
     at = open_app(lang="fr")
-    contacts, unwanted, cost, _ = contact_totals(warehouse, START, END)
+    contacts, _, cost, _ = contact_totals(warehouse, START, END)
     assert at.title[0].value == "Vue d'ensemble"
     assert metric(at, "Contacts").value == fr(contacts)
-    assert metric(at, "Part évitable").value == f"{fr(unwanted / contacts * 100, 1)} %"
+    classified, unwanted_classified = query(
+        warehouse,
+        f"""select count(*) filter (where reason_code is not null),
+                   count(*) filter (where reason_code is not null and is_unwanted)
+            from marts.fct_contacts where contact_date between ? and ? and {INBOUND} and not is_suspect""",
+        [START, END],
+    )[0]
+    assert metric(at, "Part évitable").value == f"{fr(unwanted_classified / classified * 100, 1)} %"
+    assert metric(at, "Part non classée").value == f"{fr((1 - classified / contacts) * 100, 1)} %"
     assert metric(at, "Coût des contacts évitables").value == f"{fr(cost)} €"
     assert at.date_input(key="w_start").value == (START, END)
 
@@ -213,16 +238,17 @@ def test_why_page_in_french_follows_the_reason_in_the_url(open_app) -> None:
 
 def test_departments_ranking_uses_own_volume(open_app, warehouse: Path) -> None:
     at = open_app("departments")
-    # Volumes of the fixture: BILL 2,000 / LOGI 800 / WEB 5,000 a day; the period touches October
-    # (31 days of data) and November (20 days).
-    days = 31 + 20
+    # Volumes of the fixture: BILL 2,000 / LOGI 800 / WEB 5,000 a day, over the 28 selected days; unwanted
+    # contacts over the same days, counted as on the Why page (one period everywhere).
+    days = (END - START).days + 1
     volume = {"Billing": 2_000 * days, "Logistics": 800 * days, "Digital": 5_000 * days}
     unwanted = dict(
         query(
             warehouse,
-            """select d.department_name, sum(s.unwanted_contacts) from marts.department_scorecard s
+            f"""select d.department_name, count(*) from marts.fct_contacts c
            join marts.dim_departments d using (department_id)
-           where month >= date '2026-10-01' group by 1""",
+           where contact_date between ? and ? and {INBOUND} and not is_suspect and is_unwanted group by 1""",
+            [START, END],
         )
     )
     expected = {name: unwanted[name] * 1000 / volume[name] for name in volume}
@@ -232,24 +258,61 @@ def test_departments_ranking_uses_own_volume(open_app, warehouse: Path) -> None:
     assert ranked.set_index("Department")["Unwanted per 1,000"].round(6).to_dict() == {
         k: round(v, 6) for k, v in expected.items()
     }
+    assert ranked.set_index("Department")["Unwanted contacts"].to_dict() == {k: unwanted[k] for k in volume}
     assert "Sales" in ranking.loc[ranking["Unwanted per 1,000"].isna(), "Department"].tolist()
 
 
 def test_department_scorecard_against_target(open_app, warehouse: Path) -> None:
     at = open_app("departments", department="LOGI")
+    # November is in progress (data to the 20th): 1–20 November against 1–20 October, the monthly target of 8
+    # pro-rated to 20 of 30 days.
+    mtd, before = (dt.date(2026, 11, 1), dt.date(2026, 11, 20)), (dt.date(2026, 10, 1), dt.date(2026, 10, 20))
     recontacted = one(
         warehouse,
-        "select count(*) from marts.alerts where department_id = 'LOGI' and status = 'recontacted' "
-        "and created_at >= timestamp '2026-11-01'",
+        "select count(*) from marts.alerts a join marts.survey_responses r using (response_id) "
+        "where a.department_id = 'LOGI' and status = 'recontacted' and not r.is_suspect "
+        "and created_at::date between ? and ?",
+        list(mtd),
     )
-    assert metric(at, "Alerts recontacted in time").value == f"{recontacted} / 8"
-    csat_percent = one(
+    target = 8 * 20 / 30
+    assert metric(at, "Alerts recontacted in time").value == f"{recontacted} / {target:.0f}"
+    assert metric(at, "Alerts recontacted in time").delta == f"{recontacted - target:+.0f} vs pro-rated target"
+    csat = one(
         warehouse,
-        "select csat from marts.department_scorecard where department_id = 'LOGI' and month = date '2026-11-01'",
+        "select avg(case when is_satisfied then 1.0 else 0.0 end) from marts.survey_responses s "
+        "join marts.fct_contacts f using (contact_id) where f.department_id = 'LOGI' and not s.is_suspect "
+        "and s.csat is not null and s.responded_at::date between ? and ?",
+        list(mtd),
     )
-    assert metric(at, "CSAT").value == f"{csat_percent:.1f}%"  # published in %, shown as a share
+    assert metric(at, "CSAT").value == f"{csat * 100:.1f}%"
+    contacts = [
+        one(
+            warehouse,
+            f"select count(*) from marts.fct_contacts where department_id = 'LOGI' and {INBOUND} "
+            "and not is_suspect and contact_date between ? and ?",
+            list(days),
+        )
+        for days in (mtd, before)
+    ]
+    assert metric(at, "Contacts").value == en(contacts[0])
+    assert metric(at, "Contacts").delta == f"{(contacts[0] - contacts[1]) / contacts[1] * 100:+.1f}%"
+    assert any("Month to date: 2026-11-01 → 2026-11-20 (20 of 30 days)" in c.value for c in at.caption)
     owned = frame_with(at, "Share of all unwanted")
     assert owned["Reason"].tolist() == ["Late delivery", "Damaged parcel"]
+
+
+def test_department_scorecard_of_a_whole_month(open_app, warehouse: Path) -> None:
+    at = open_app("departments", department="LOGI", **{"from": "2026-10-01", "to": "2026-10-31"})
+    october = query(
+        warehouse,
+        "select contacts, alerts_recontacted, target_alerts_recontacted from marts.department_scorecard "
+        "where department_id = 'LOGI' and month in (date '2026-10-01', date '2026-09-01') order by month desc",
+    )
+    assert metric(at, "Contacts").value == en(october[0][0])
+    assert metric(at, "Alerts recontacted in time").value == f"{october[0][1]} / {october[0][2]:.0f}"
+    assert any("2026-10, compared with the month before" in c.value for c in at.caption)
+    # September's data starts on the 12th: a whole October is not compared with 19 days of September.
+    assert not metric(at, "Contacts").delta
 
 
 def test_incidents_excess_and_unregistered_spike(open_app, warehouse: Path) -> None:
@@ -326,7 +389,7 @@ def test_explorer_filters_table_and_download(open_app, warehouse: Path) -> None:
     )
     assert metric(at, "Matching contacts").value == en(expected)
     table = frame_with(at, "Contact")
-    assert len(table) == expected and set(table["Channel"]) == {"phone"}
+    assert len(table) == expected and set(table["Channel"]) == {"Phone"}  # the channel in the page language
     assert len(at.get("download_button")) == 1
     # Changing a filter keeps it in the URL.
     at.multiselect(key="w_channel").select("email").run()
@@ -354,11 +417,13 @@ def test_data_health(open_app, warehouse: Path) -> None:
     assert len(frame_with(at, "Failing rows")) == 4
     # The latest run is the one checked last, whatever its id.
     assert any("Latest run `b07d-latest`: 2 passed, 1 failed" in c.value for c in at.caption)
-    # share of inbound contacts per classification method, computed here with plain SQL
+    # share of inbound contacts of the period per classification method, computed here with plain SQL
     (method, share), = query(warehouse, "select reason_method, count(*) * 1.0 / sum(count(*)) over () from "
                                         "marts.fct_contacts where coalesce(direction, 'inbound') = 'inbound' "
-                                        "group by 1 order by 2 desc limit 1")
-    assert metric(at, method).value == f"{share * 100:.1f}%"
+                                        "and contact_date between ? and ? group by 1 order by 2 desc limit 1",
+                             [START, END])
+    method_names = {"field": "Explicit field", "map": "Reason map", "keywords": "Keywords", "none": "Not classified"}
+    assert metric(at, method_names[method]).value == f"{share * 100:.1f}%"
 
 
 def test_shorter_column_names_are_accepted(open_app, tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 
 Starts ``streamlit run app/streamlit_app.py`` on a free port against the fixture warehouse, drives the
 system Chromium with Playwright, and saves a screenshot per page into ``test-artifacts/screenshots/``.
-Skipped (with the reason) when no Chromium is installed; CI installs it.
+Skipped (with the reason) when no Chromium or playwright is installed on a developer's machine; under CI
+(``CI=true``, set by ``.ci/run``) they FAIL instead: a green CI run means the pages were opened.
 """
 
 from __future__ import annotations
@@ -97,12 +98,26 @@ def server_url(warehouse: Path, tmp_path_factory: pytest.TempPathFactory):
                 server.wait(timeout=10)
 
 
+def under_ci(env=None) -> bool:
+    return (os.environ if env is None else env).get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def missing(reason: str) -> None:
+    """Skip on a laptop (saying why); fail under CI, where a skipped browser test would make a green run lie."""
+    if under_ci():
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="module")
 def browser():
     chromium = _chromium()
     if not chromium:
-        pytest.skip("no Chromium found (/usr/bin/chromium): install it with `apt-get install -y chromium`")
-    sync_api = pytest.importorskip("playwright.sync_api")
+        missing("no Chromium found (/usr/bin/chromium): install it with `apt-get install -y chromium`")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        missing("playwright is not installed: run `make install`")
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:

@@ -1125,16 +1125,23 @@ def alert_outcomes(start: dt.date, end: dt.date, include_suspects: bool, manager
     )
 
 
-def monthly_recontact(start: dt.date, end: dt.date) -> pd.DataFrame:
+def monthly_recontact(start: dt.date, end: dt.date, manager: str | None = None) -> pd.DataFrame:
+    """Alerts recontacted in time per month against the absolute monthly target (department_scorecard), for
+    every department or for the departments a manager heads."""
+    where, params = "", []
+    if manager:
+        heads = departments()
+        ids = [str(d) for d in heads.loc[heads["manager"] == manager, "department_id"]]
+        where, params = f"and department_id in ({', '.join('?' for _ in ids) or 'null'})", ids
     return _query(
-        """
+        f"""
         select month, sum(alerts) as alerts, sum(alerts_recontacted) as recontacted,
                sum(target_alerts_recontacted) as target
         from marts.department_scorecard
-        where month between date_trunc('month', ?::date) and ?::date
+        where month between date_trunc('month', ?::date) and ?::date {where}
         group by month order by month
         """,
-        [start, end],
+        [start, end, *params],
     )
 
 

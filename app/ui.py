@@ -221,10 +221,12 @@ def table(
     *,
     height: int | str = "auto",
     key: str | None = None,
+    links: dict[str, str] | None = None,
 ) -> None:
     """Show ``frame`` with the ``columns`` given as {column: (label key, kind)}, formatted for ``lang``.
 
-    Values stay numbers underneath (sorting works); only their display follows the language.
+    Values stay numbers underneath (sorting works); only their display follows the language. ``links``:
+    {column: display regex} for columns holding URLs (shown as links, the regex's group as their text).
     """
     shown = frame[[c for c in columns if c in frame.columns]].copy()
     renamed = {c: t(columns[c][0], lang) for c in shown.columns}
@@ -232,7 +234,14 @@ def table(
     formats = {renamed[c]: formatters[columns[c][1]] for c in shown.columns if columns[c][1] in formatters}
     shown = shown.rename(columns=renamed)
     styler = shown.style.format(formats, na_rep="")
-    st.dataframe(styler, hide_index=True, width="stretch", height=height, key=key, placeholder="–")
+    config = {
+        renamed[c]: st.column_config.LinkColumn(renamed[c], display_text=pattern)
+        for c, pattern in (links or {}).items()
+        if c in renamed
+    }
+    st.dataframe(
+        styler, hide_index=True, width="stretch", height=height, key=key, placeholder="–", column_config=config
+    )
 
 
 def show_chart(fig: Any, key: str | None = None) -> None:

@@ -226,3 +226,23 @@ def test_reference_loader_accepts_the_notify_columns_without_loading_the_address
     parsed = collect(parse_file(path, "reference:departments", build_config({})))
     assert [r["department_id"] for r in parsed.rows] == ["billing"] and not parsed.rejects
     assert all("claire@example.org" not in str(v) for r in parsed.rows for v in r.values())
+
+
+def test_follow_up_outcome_from_the_field_or_tag_renamed_by_outcome_map():
+    from orchestration.lib.notify.outcome import follow_up_state
+
+    settings = parse_notify(
+        {"zendesk": {"outcome_field_id": 77, "outcome_map": {"Rappel_OK": "resolved", "injoignable": "not_reached"}}}
+    )
+    mapping = dict(settings.zendesk.outcome_map)
+    assert mapping == {"rappel_ok": "resolved", "injoignable": "not_reached"}
+    solved = {"status": "solved", "updated_at": "2026-05-04T20:00:00+02:00", "tags": ["whycall_followup"]}
+    field = {**solved, "custom_fields": [{"id": 77, "value": "Rappel_OK"}]}
+    assert follow_up_state(field, "77", mapping) == ("solved", dt.datetime(2026, 5, 4, 18, 0), "resolved")
+    tagged = {**solved, "tags": ["callback_injoignable"]}
+    assert follow_up_state(tagged, "77", mapping)[2] == "not_reached"
+    # a value the map does not know is kept as it is; an open ticket has no solve time
+    other = {**solved, "status": "open", "custom_fields": [{"id": 77, "value": "compensated"}]}
+    assert follow_up_state(other, "77", mapping) == ("open", None, "compensated")
+    with pytest.raises(InputError, match=r"notify\.zendesk\.outcome_map.*rappel_ok: resolved"):
+        parse_notify({"zendesk": {"outcome_map": ["resolved"]}})

@@ -18,10 +18,11 @@ def _utc(value: str | None) -> dt.datetime | None:
 
 
 def follow_up_state(
-    ticket: Mapping[str, Any], outcome_field_id: str | None
+    ticket: Mapping[str, Any], outcome_field_id: str | None, outcome_map: Mapping[str, str] | None = None
 ) -> tuple[str, dt.datetime | None, str | None]:
     """(status, solved_at, outcome) of a Zendesk ticket: solved_at = its updated_at while solved or closed;
-    the outcome is the configured field's value, else a ``callback_<outcome>`` tag, else None."""
+    the outcome is the configured field's value, else a ``callback_<outcome>`` tag, else None; a value found in
+    ``outcome_map`` (notify.zendesk.outcome_map, keys lower case: e.g. ``client_rappele: resolved``) is renamed."""
     status = str(ticket.get("status") or "")
     solved_at = _utc(ticket.get("updated_at")) if status in SOLVED else None
     outcome = None
@@ -34,4 +35,6 @@ def follow_up_state(
             if str(tag).startswith(OUTCOME_TAG_PREFIX) and len(tag) > len(OUTCOME_TAG_PREFIX):
                 outcome = str(tag)[len(OUTCOME_TAG_PREFIX) :]
                 break
+    if outcome is not None and outcome_map:
+        outcome = outcome_map.get(outcome, outcome)
     return status, solved_at, outcome

@@ -209,7 +209,11 @@ def run_notifier(
                             (
                                 alert_id,
                                 ticket_id,
-                                *follow_up_state(by_id[ticket_id], settings.zendesk.outcome_field_id),
+                                *follow_up_state(
+                                    by_id[ticket_id],
+                                    settings.zendesk.outcome_field_id,
+                                    dict(settings.zendesk.outcome_map),
+                                ),
                             )
                         )
                 store.save_follow_ups(con, rows, now)

@@ -43,6 +43,7 @@ CHAT_DEFAULTS: dict[str, Any] = {"kind": "slack", "url_env": "WHYCALL_CHAT_WEBHO
 ZENDESK_DEFAULTS: dict[str, Any] = {
     "tags": ["whycall_followup"],
     "outcome_field_id": None,  # a ticket field whose value is the callback outcome (resolved, not_reached...)
+    "outcome_map": {},  # the field's (or tag's) own values → whycall's outcome names, e.g. {rappel_ok: resolved}
     "priority": "high",
     "timeout_seconds": 30,
 }
@@ -73,6 +74,7 @@ class ZendeskSettings:
     outcome_field_id: str | None
     priority: str
     timeout_seconds: float
+    outcome_map: tuple[tuple[str, str], ...] = ()  # (value as found, lower case) → outcome
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,16 @@ def parse_notify(value: Any, path: Path = Path("whycall.yml")) -> NotifySettings
                 "e.g. [whycall_followup]",
             )
         field_id = z["outcome_field_id"]
+        mapping = z["outcome_map"]
+        if not isinstance(mapping, dict) or not all(
+            isinstance(k, (str, int)) and isinstance(v, str) and v.strip() for k, v in mapping.items()
+        ):
+            _fail(
+                path,
+                "notify.zendesk.outcome_map",
+                f"expected a mapping of field values to outcomes, found {mapping!r}"[:200],
+                "e.g. {rappel_ok: resolved, injoignable: not_reached}",
+            )
         zendesk = ZendeskSettings(
             tags=tuple(t.strip().lower() for t in tags),
             outcome_field_id=None if field_id is None else str(field_id),
@@ -188,6 +200,7 @@ def parse_notify(value: Any, path: Path = Path("whycall.yml")) -> NotifySettings
                 path, z["priority"], "notify.zendesk.priority", ("low", "normal", "high", "urgent")
             ),
             timeout_seconds=_number(path, z["timeout_seconds"], "notify.zendesk.timeout_seconds", 1),
+            outcome_map=tuple((str(k).strip().lower(), v.strip().lower()) for k, v in mapping.items()),
         )
     return NotifySettings(
         language=_choice(path, raw["language"], "notify.language", LANGUAGES),

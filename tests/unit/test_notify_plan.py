@@ -246,3 +246,18 @@ def test_follow_up_outcome_from_the_field_or_tag_renamed_by_outcome_map():
     assert follow_up_state(other, "77", mapping) == ("open", None, "compensated")
     with pytest.raises(InputError, match=r"notify\.zendesk\.outcome_map.*rappel_ok: resolved"):
         parse_notify({"zendesk": {"outcome_map": ["resolved"]}})
+
+
+def test_a_bilingual_department_name_is_named_in_the_managers_language():
+    a = alert(csat=1, contact_id="zendesk:9001")
+    now = T0 + dt.timedelta(hours=1)
+    plan = plan_deliveries([a], RECIPIENTS, [], now, SETTINGS, 48)
+    names = {"billing": "Facturation / Billing"}
+    french = compose(plan.deliveries, now, 48, "Europe/Brussels", None, names)  # Claire Dubois reads French
+    assert " · Facturation · " in french.subject and "Département: Facturation (billing)" in french.text
+    english = compose(
+        [plan.deliveries[0].__class__(a, "notify", "email", RECIPIENTS["finance"])], now, 48, "Europe/Brussels",
+        None, names,
+    )
+    assert " · Billing · " in english.subject and "Department: Billing (billing)" in english.text
+    assert "Facturation" not in english.text

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from app.names import bilingual
 from orchestration.lib.notify.plan import AlertCase, Delivery
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -146,7 +147,8 @@ def compose(
     first = deliveries[0]
     lang, kind = first.recipient.language, first.kind
     t = TEXT[lang]
-    departments = departments or {}
+    # "Logistique / Logistics" (the departments.csv convention) is named in the recipient's language
+    departments = {dept: bilingual(name, lang) for dept, name in (departments or {}).items()}
     subject = t[kind] if len(deliveries) == 1 else t["digest"].format(n=len(deliveries))
     if len(deliveries) == 1:
         a = first.alert
@@ -163,6 +165,7 @@ def compose(
         fields = _fields(delivery, now, within_hours, timezone, agent_base_url, departments)
         if delivery.kind == "escalate" and escalated_from and delivery.alert.alert_id in escalated_from:
             dept, manager = escalated_from[delivery.alert.alert_id]
+            dept = bilingual(dept, lang)
             note = t["escalated_because"].format(limit=f"{within_hours:g}", dept=dept, manager=manager or "–")
             text_parts.append(note)
             html_parts.append(f"<p><strong>{html.escape(note)}</strong></p>")

@@ -987,7 +987,10 @@ def activity_as_of() -> dt.datetime | None:
     return None if value is None else pd.Timestamp(value).to_pydatetime()
 
 
-def alert_summary(start: dt.date, end: dt.date, include_suspects: bool) -> dict[str, Any]:
+def alert_summary(
+    start: dt.date, end: dt.date, include_suspects: bool, manager: str | None = None
+) -> dict[str, Any]:
+    where, params = _manager_where(manager)
     return _scalar_row(
         f"""
         select count(*) as alerts,
@@ -996,40 +999,157 @@ def alert_summary(start: dt.date, end: dt.date, include_suspects: bool) -> dict[
                count(*) filter (where a.status = 'open') as open,
                median(a.hours_to_recontact) filter (where a.recontacted_at is not null) as median_hours
         from marts.alerts a left join marts.survey_responses r using (response_id)
-        where {_alert_day()} between ? and ? and {ALERT_WHERE}
+        where {_alert_day()} between ? and ? and {ALERT_WHERE} {where}
         """,
-        [start, end, include_suspects],
+        [start, end, include_suspects, *params],
     )
 
 
-def open_alerts(as_of: dt.datetime, include_suspects: bool) -> pd.DataFrame:
-    """Every alert still open, whatever the period: open work is today's work."""
-    return _query(
+RECONTACT_HOURS = 48  # alert.recontact_within_hours (CONTRACT §3 default): "hours left" counts down to it
+EXPIRE_DAYS_ENV = "WHYCALL_ALERT_EXPIRE_DAYS"  # open alerts older than this are listed apart as expired
+DEFAULT_EXPIRE_DAYS = 14.0  # the notifier's notify.expire_after_days default (docs/notifications.md)
+LOOP_COLUMNS = ("contact_id", "notified_at", "reminded_at", "escalated_at", "outcome")  # newer marts.alerts
+ZENDESK_ENV = ("ZENDESK_BASE_URL", "ZENDESK_SUBDOMAIN")  # the same settings as `whycall pull zendesk`
+
+
+def alert_expire_days() -> float:
+    """Days after which an open alert is shown apart as expired ($WHYCALL_ALERT_EXPIRE_DAYS, default 14)."""
+    raw = (os.environ.get(EXPIRE_DAYS_ENV) or "").strip()
+    try:
+        value = float(raw) if raw else DEFAULT_EXPIRE_DAYS
+    except ValueError:
+        return DEFAULT_EXPIRE_DAYS
+    return value if value > 0 else DEFAULT_EXPIRE_DAYS
+
+
+def zendesk_agent_base() -> str | None:
+    """https://<subdomain>.zendesk.com when the Zendesk subdomain (or base URL) is configured, else None."""
+    from orchestration.lib.zendesk_api import ZendeskConfigError, base_url_for
+
+    for name in ZENDESK_ENV:
+        where = (os.environ.get(name) or "").strip()
+        if where:
+            try:
+                return base_url_for(where)
+            except ZendeskConfigError:
+                return None
+    return None
+
+
+def source_ticket(contact_id: Any, agent_base: str | None) -> tuple[str | None, str | None]:
+    """(reference, link) of an alert's source contact: zendesk:123 → ('#123', agent URL when the base is known);
+    another source keeps its id and has no link."""
+    if contact_id is None or (isinstance(contact_id, float) and pd.isna(contact_id)) or not str(contact_id):
+        return None, None
+    text = str(contact_id)
+    source, _, native = text.partition(":")
+    if source == "zendesk" and native.isdigit():
+        return f"#{native}", f"{agent_base}/agent/tickets/{native}" if agent_base else None
+    return text, None
+
+
+def alert_managers() -> list[str]:
+    """The managers alerts are routed to, sorted."""
+    frame = _query("select distinct manager from marts.alerts where manager is not null order by manager")
+    return [str(m) for m in frame["manager"]]
+
+
+def _manager_where(manager: str | None) -> tuple[str, list]:
+    return ("and a.manager = ?", [manager]) if manager else ("", [])
+
+
+def open_alerts(as_of: dt.datetime, include_suspects: bool, manager: str | None = None) -> pd.DataFrame:
+    """Every alert still open, whatever the period (open work is today's work), with what a manager needs to
+    act: the source contact, the comment, the hours left before the recontact limit (negative: overdue)."""
+    extra = present_columns("alerts", LOOP_COLUMNS)
+    picked = "".join(f", a.{c}" for c in extra)
+    comment = ", r.comment" if "comment" in marts_columns().get("survey_responses", frozenset()) else ""
+    where, params = _manager_where(manager)
+    frame = _query(
         f"""
         select *, case when age_hours < 24 then 0 when age_hours < 48 then 1 when age_hours < 168 then 2
-                       else 3 end as age_bucket
+                       else 3 end as age_bucket,
+                  {RECONTACT_HOURS} - age_hours as hours_left
         from (
-            select a.alert_id, a.customer_key, a.department_id, a.manager, a.created_at,
+            select a.alert_id, a.customer_key, a.department_id, a.manager, a.created_at{picked}{comment},
                    (epoch(?::timestamp) - epoch(a.created_at)) / 3600.0 as age_hours
             from marts.alerts a left join marts.survey_responses r using (response_id)
-            where a.status = 'open' and {ALERT_WHERE}
+            where a.status = 'open' and {ALERT_WHERE} {where}
         )
         order by created_at, alert_id
         """,
-        [as_of, include_suspects],
+        [as_of, include_suspects, *params],
+    )
+    frame["expired"] = frame["age_hours"] > alert_expire_days() * 24
+    return frame
+
+
+def manager_loop(start: dt.date, end: dt.date, include_suspects: bool, as_of: dt.datetime | None) -> pd.DataFrame:
+    """Per manager, the period's alerts: received, notified (when the warehouse has notified_at), recontacted
+    within the limit, late, still open; and open now (any period) split into actionable and expired."""
+    notified = "count(a.notified_at)" if present_columns("alerts", ("notified_at",)) else "null::bigint"
+    expire_hours = alert_expire_days() * 24
+    return _query(
+        f"""
+        with period as (
+            select a.manager, count(*) as received, {notified} as notified,
+                   count(*) filter (where a.status = 'recontacted') as in_time,
+                   count(*) filter (where a.status = 'late') as late
+            from marts.alerts a left join marts.survey_responses r using (response_id)
+            where {_alert_day()} between ? and ? and {ALERT_WHERE}
+            group by all
+        ),
+        open_now as (
+            select a.manager,
+                   count(*) filter (where epoch(?::timestamp) - epoch(a.created_at) <= ? * 3600) as open_now,
+                   count(*) filter (where epoch(?::timestamp) - epoch(a.created_at) > ? * 3600) as expired
+            from marts.alerts a left join marts.survey_responses r using (response_id)
+            where a.status = 'open' and {ALERT_WHERE}
+            group by all
+        )
+        select coalesce(p.manager, o.manager) as manager, coalesce(p.received, 0) as received, p.notified,
+               coalesce(p.in_time, 0) as in_time, coalesce(p.late, 0) as late,
+               coalesce(o.open_now, 0) as open_now, coalesce(o.expired, 0) as expired
+        from period p full outer join open_now o on o.manager is not distinct from p.manager
+        order by received desc, manager
+        """,
+        [start, end, include_suspects, as_of, expire_hours, as_of, expire_hours, include_suspects],
     )
 
 
-def monthly_recontact(start: dt.date, end: dt.date) -> pd.DataFrame:
+def alert_outcomes(start: dt.date, end: dt.date, include_suspects: bool, manager: str | None = None) -> pd.DataFrame:
+    """The period's recontacted alerts by callback outcome (null: not told yet); empty without the column."""
+    if not present_columns("alerts", ("outcome",)):
+        return pd.DataFrame(columns=["outcome", "alerts"])
+    where, params = _manager_where(manager)
     return _query(
-        """
+        f"""
+        select a.outcome, count(*) as alerts
+        from marts.alerts a left join marts.survey_responses r using (response_id)
+        where {_alert_day()} between ? and ? and {ALERT_WHERE} and a.recontacted_at is not null {where}
+        group by all order by alerts desc, outcome nulls last
+        """,
+        [start, end, include_suspects, *params],
+    )
+
+
+def monthly_recontact(start: dt.date, end: dt.date, manager: str | None = None) -> pd.DataFrame:
+    """Alerts recontacted in time per month against the absolute monthly target (department_scorecard), for
+    every department or for the departments a manager heads."""
+    where, params = "", []
+    if manager:
+        heads = departments()
+        ids = [str(d) for d in heads.loc[heads["manager"] == manager, "department_id"]]
+        where, params = f"and department_id in ({', '.join('?' for _ in ids) or 'null'})", ids
+    return _query(
+        f"""
         select month, sum(alerts) as alerts, sum(alerts_recontacted) as recontacted,
                sum(target_alerts_recontacted) as target
         from marts.department_scorecard
-        where month between date_trunc('month', ?::date) and ?::date
+        where month between date_trunc('month', ?::date) and ?::date {where}
         group by month order by month
         """,
-        [start, end],
+        [start, end, *params],
     )
 
 

@@ -558,7 +558,71 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Alerts recontacted within 48 h per month, against the target",
         "Alertes rappelées sous 48 h par mois, face à l'objectif",
     ),
-    "open_alert_list": ("Open alerts, oldest first", "Alertes ouvertes, les plus anciennes d'abord"),
+    "open_alert_list": ("Open alerts to call back", "Alertes ouvertes à rappeler"),
+    "open_alert_list_note": (
+        (
+            "Still in time first (fewest hours left before the 48 h limit), then overdue ones. The source ticket "
+            "holds the customer's details; a negative number of hours left is how long the limit was missed by."
+        ),
+        (
+            "D'abord celles encore dans les temps (le moins d'heures avant la limite de 48 h), puis celles en retard. "
+            "Le ticket source contient les coordonnées du client ; des heures restantes négatives disent de combien "
+            "la limite est dépassée."
+        ),
+    ),
+    "no_actionable_alert": (
+        "No open alert younger than {days} days.",
+        "Aucune alerte ouverte de moins de {days} jours.",
+    ),
+    "expired_alerts": (
+        "Expired: {n} open alerts older than {days} days",
+        "Expirées : {n} alertes ouvertes de plus de {days} jours",
+    ),
+    "of_which_expired": ("of which {n} expired", "dont {n} expirées"),
+    "open_alerts_help": (
+        (
+            "Alerts still open, whatever the period. Those older than {days} days are expired: listed apart, below "
+            "(WHYCALL_ALERT_EXPIRE_DAYS)."
+        ),
+        (
+            "Alertes encore ouvertes, quelle que soit la période. Celles de plus de {days} jours sont expirées : "
+            "listées à part, plus bas (WHYCALL_ALERT_EXPIRE_DAYS)."
+        ),
+    ),
+    "all_managers": ("All managers", "Tous les responsables"),
+    "manager_filter_help": (
+        "Kept in the page address (?manager=…): send each manager the link to their own alerts.",
+        "Gardé dans l'adresse de la page (?manager=…) : envoyez à chaque responsable le lien vers ses alertes.",
+    ),
+    "per_manager": ("Per manager", "Par responsable"),
+    "alerts_received": ("Alerts received", "Alertes reçues"),
+    "alerts_notified": ("Notified", "Notifiées"),
+    "in_time_share": ("Share in time", "Part à temps"),
+    "open_in_time_to_act": ("Open now", "Ouvertes"),
+    "expired_open": ("Expired", "Expirées"),
+    "manager_link": ("Link", "Lien"),
+    "manager_link_text": ("their page", "sa page"),
+    "per_manager_note": (
+        (
+            "Received, notified, recontacted: the period's alerts. Notified: a message reached the manager "
+            "(whycall notify). Open now and expired (older than {days} days): every open alert, whatever the period."
+        ),
+        (
+            "Reçues, notifiées, rappelées : les alertes de la période. Notifiées : un message est parvenu au "
+            "responsable (whycall notify). Ouvertes et expirées (plus de {days} jours) : toutes les alertes "
+            "ouvertes, quelle que soit la période."
+        ),
+    ),
+    "callback_outcomes": ("Outcome of the call-backs", "Résultat des rappels"),
+    "outcome": ("Outcome", "Résultat"),
+    "outcome_unknown": ("Not reported", "Non renseigné"),
+    "outcome_resolved": ("Resolved", "Résolu"),
+    "outcome_not_reached": ("Customer not reached", "Client injoignable"),
+    "outcome_compensated": ("Compensated", "Dédommagé"),
+    "source_ticket": ("Source ticket", "Ticket source"),
+    "hours_left": ("Hours left", "Heures restantes"),
+    "comment": ("Comment", "Commentaire"),
+    "notified_at": ("Notified at", "Notifiée le"),
     "no_open_alert": (
         "No open alert: every dissatisfied customer was called back.",
         "Aucune alerte ouverte : chaque client insatisfait a été rappelé.",

@@ -261,6 +261,7 @@ def table(
     key: str | None = None,
     width_budget: int | None = TABLE_WIDTH_PX,
     column_config: dict[str, Any] | None = None,
+    links: dict[str, str] | None = None,
 ) -> None:
     """Show ``frame`` with the ``columns`` given as {column: (label key, kind)}, formatted for ``lang``.
 
@@ -269,7 +270,8 @@ def table(
     the rest (a longer text shows whole on hover).
 
     Values stay numbers underneath (sorting works); only their display follows the language.
-    ``column_config`` (keyed by frame column, e.g. a ``st.column_config.LinkColumn``) is passed to st.dataframe.
+    ``links``: {column: display regex} for columns holding URLs (shown as links, the regex's group as their
+    text). ``column_config`` (keyed by frame column, e.g. a ``st.column_config.LinkColumn``) is passed to st.dataframe.
     """
     shown = frame[[c for c in columns if c in frame.columns]].copy()
     renamed = {c: t(columns[c][0], lang) for c in shown.columns}
@@ -291,6 +293,11 @@ def table(
         else st.column_config.Column(label, width=widths[label])
         for label in shown.columns
     }
+    config.update({
+        renamed[c]: st.column_config.LinkColumn(renamed[c], display_text=pattern, width=widths[renamed[c]])
+        for c, pattern in (links or {}).items()
+        if c in renamed
+    })
     config.update({renamed[c]: v for c, v in (column_config or {}).items() if c in renamed})
     st.dataframe(
         styler, hide_index=True, width="stretch", height=height, key=key, placeholder="–", column_config=config

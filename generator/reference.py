@@ -297,7 +297,7 @@ MOVING_REASON = "address_change"
 MOVING_TO = "digital"
 
 REFERENCE_HEADERS: dict[str, tuple[str, ...]] = {
-    "departments": ("department_id", "name", "manager", "parent_id", "volume_measure"),
+    "departments": ("department_id", "name", "manager", "parent_id", "volume_measure", "manager_email", "language"),
     "reasons": (
         "reason_code",
         "label_en",
@@ -384,8 +384,19 @@ def write_csv(path: Path, table: str, rows: list[tuple]) -> None:
         writer.writerows(rows)
 
 
+# The language each manager reads notifications in (departments.csv optional column, docs/notifications.md).
+MANAGER_LANGUAGE = {"logistics": "en", "digital": "en", "customer_service": "en"}
+MANAGER_DOMAIN = "example.org"  # reserved for documentation (RFC 2606): no demo message can reach a real person
+
+
+def manager_email(manager: str) -> str:
+    """``Nadia El Amrani`` → ``nadia.el.amrani@example.org``."""
+    return ".".join(manager.lower().split()) + "@" + MANAGER_DOMAIN
+
+
 def departments_rows() -> list[tuple]:
-    return [(d.department_id, d.name, d.manager, d.parent_id, d.volume_measure) for d in DEPARTMENTS]
+    return [(d.department_id, d.name, d.manager, d.parent_id, d.volume_measure, manager_email(d.manager),
+             MANAGER_LANGUAGE.get(d.department_id, "fr")) for d in DEPARTMENTS]
 
 
 def reasons_rows(move_on: date | None) -> list[tuple]:

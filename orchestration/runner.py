@@ -15,6 +15,7 @@ import dagster as dg
 from orchestration.defs.partitions import START_ENV, partitions_start, yesterday
 from orchestration.lib import run_inputs
 from orchestration.lib.config import load_config
+from orchestration.lib.notify import store as notify_store
 from orchestration.lib.records import InputError
 from orchestration.settings import DBT_PROJECT_DIR, Settings, get_settings, salt
 
@@ -34,12 +35,14 @@ class RunOutcome:
     step_seconds: dict[str, float] = field(default_factory=dict)  # wall time per Dagster step
     nothing_new: bool = False  # nothing changed since the last published run: nothing loaded, built or published
     files_deferred: int = 0  # files left for the next run (still being written): that run is never "nothing new"
+    notes: list[str] = field(default_factory=list)  # e.g. the notifier's summary (sent, failed, skipped)
 
     def summary(self) -> str:
         run = f" (run {self.run_id[:8]})" if self.run_id else ""
         lines = [f"{'OK' if self.success else 'FAILED'} in {self.seconds:.1f}s{run}"]
         lines += [f"  failure: {f}" for f in self.failures]
         lines += [f"  warning: {w}" for w in self.warnings]
+        lines += [f"  {n}" for n in self.notes]
         if self.nothing_new:
             lines.append(
                 "  nothing new: no landing file, whycall.yml, dbt model or salt changed since the last published "
@@ -173,11 +176,15 @@ def _run_pipeline(full_refresh: bool, date: dt.date | None, until: dt.date | Non
         return RunOutcome(False, settings, time.monotonic() - started, failures=[message])
     # nothing changed since the last published run: no load, no dbt build, no republish (orchestration.lib.run_inputs)
     inputs = run_inputs.fingerprint(settings.landing_dir, DBT_PROJECT_DIR, salt()[0])
+    # what the closed loop sent and heard back is published too (marts.alerts notified_at, outcome...)
+    inputs["notify"] = notify_store.state_digest(settings.state_db)
     if not (date or full_refresh) and settings.warehouse.exists() and run_inputs.load(settings.last_inputs) == inputs:
         log_path = settings.state_db.parent / "logs" / f"run-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
         log_path.touch()
-        return RunOutcome(True, settings, time.monotonic() - started, log_path=log_path, nothing_new=True)
+        outcome = RunOutcome(True, settings, time.monotonic() - started, log_path=log_path, nothing_new=True)
+        _notify_when_nothing_new(settings, config, outcome)
+        return outcome
     # without --date the volume check judges the latest day in the data, not the default partition
     tags = {"whycall/date": last.isoformat() if date else "latest"}
     if first != last:
@@ -238,6 +245,15 @@ def _run_pipeline(full_refresh: bool, date: dt.date | None, until: dt.date | Non
             outcome.warnings += [f"file not loaded: {line}" for line in (listed.value if listed else [])]
             deferred = event.step_materialization_data.materialization.metadata.get("files_deferred")
             outcome.files_deferred += deferred.value if deferred else 0
+        elif (event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
+              and event.asset_key == dg.AssetKey(["alert_notifications"])):
+            meta = event.step_materialization_data.materialization.metadata
+            summary = meta.get("summary")
+            if summary is not None and str(summary.value) != "no channel configured":
+                # delivery failures never block publication; they are said here and in operations.jsonl
+                failed = meta.get("failed")
+                target = outcome.warnings if failed is not None and failed.value else outcome.notes
+                target.append(str(summary.value))
     if not result.success and not outcome.failures:
         # a failure outside any step (resource initialisation, run config): say what Dagster said
         for event in result.all_events:
@@ -251,6 +267,20 @@ def _run_pipeline(full_refresh: bool, date: dt.date | None, until: dt.date | Non
         run_inputs.save(settings.last_inputs, inputs)
     _clean_up(settings, outcome.published)
     return outcome
+
+
+def _notify_when_nothing_new(settings, config, outcome: RunOutcome) -> None:
+    """Time passes on a day with nothing new: reminders, escalations and retries of failed sends are still due
+    (the alert_notifications asset does the same after a publish)."""
+    if not config.notify.channels:
+        return
+    from orchestration.lib.notify.run import run_notifier
+
+    with writer_lock(settings):
+        result = run_notifier(
+            landing_dir=settings.landing_dir, warehouse=settings.warehouse, state_db=settings.state_db, config=config
+        )
+    (outcome.warnings if result.failed else outcome.notes).append(result.summary())
 
 
 def _clean_up(settings, published: bool) -> None:

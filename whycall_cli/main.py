@@ -92,6 +92,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     rc = cmd_run(argparse.Namespace(landing=None, warehouse=None, full_refresh=False, date=None))
     if rc:
         return rc
+    print("what the managers would receive (whycall notify --dry-run; configure notify: in whycall.yml to send):")
+    from orchestration.lib.notify.run import data_as_of
+
+    as_of = data_as_of(get_settings().warehouse)  # the demo's data may be days old: preview as of its last activity
+    cmd_notify(argparse.Namespace(landing=None, warehouse=None, dry_run=True, now=as_of, show=1, list=8))
     return cmd_app(argparse.Namespace(landing=None, warehouse=None, port=args.port, address="127.0.0.1"))
 
 
@@ -142,6 +147,52 @@ def cmd_brief(args: argparse.Namespace) -> int:
     out.write_text(page, encoding="utf-8")
     print(f"brief of {brief.department_name} for {brief.month:%Y-%m} ({lang}) written to {out.resolve()}")
     return 0
+
+
+def cmd_notify(args: argparse.Namespace) -> int:
+    """Deliver new alerts, reminders and escalations (docs/notifications.md); --dry-run only prints."""
+    from orchestration.lib.config import load_config
+    from orchestration.lib.notify.run import run_notifier
+    from orchestration.lib.records import InputError
+    from orchestration.runner import WarehouseBusy, writer_lock
+
+    _apply_paths(args)
+    settings = get_settings()
+    lines: list[str] = []
+    try:
+        config = load_config(settings.landing_dir)
+        kwargs = {"landing_dir": settings.landing_dir, "warehouse": settings.warehouse, "state_db": settings.state_db,
+                      "config": config, "now": args.now, "dry_run": args.dry_run, "echo": lines.append}
+        if args.dry_run:  # writes nothing: no lock needed
+            outcome = run_notifier(**kwargs)
+        else:
+            with writer_lock(settings):
+                outcome = run_notifier(**kwargs)
+    except (InputError, WarehouseBusy) as exc:
+        print(f"whycall notify: {exc}", file=sys.stderr)
+        return 2
+    for line in lines[: args.list]:
+        print(line)
+    if len(lines) > args.list:
+        print(f"... and {len(lines) - args.list} more")
+    if args.dry_run and args.show:
+        for text in outcome.lines[: args.show]:
+            print("-" * 72)
+            print(text)
+    print(outcome.summary())
+    if not outcome.dry_run and not config.notify.channels:
+        print("no notify: channel in whycall.yml; nothing is sent (docs/notifications.md)")
+    return 1 if outcome.failed or (outcome.errors and not outcome.sent and not outcome.dry_run) else 0
+
+
+def _utc_time(value: str):
+    import datetime as dt
+
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a time like 2026-05-31T09:00Z") from None
+    return parsed.astimezone(dt.UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
 
 
 def _date(value: str):
@@ -227,6 +278,17 @@ def build_parser() -> argparse.ArgumentParser:
                     help="default: the department's language when published, else en")
     br.add_argument("--warehouse", help="published DuckDB file (default $WHYCALL_WAREHOUSE)")
     br.set_defaults(func=cmd_brief)
+
+
+    n = sub.add_parser("notify", help="deliver new closed-loop alerts to the managers, reminders and escalations")
+    n.add_argument("--dry-run", action="store_true", help="print what would be sent to whom; send and record nothing")
+    n.add_argument("--landing", help="landing directory (default $WHYCALL_LANDING_DIR or ./data/landing)")
+    n.add_argument("--warehouse", help="published DuckDB file (default $WHYCALL_WAREHOUSE)")
+    n.add_argument("--now", type=_utc_time, default=None,
+                   help="the time to decide at (UTC unless an offset is given; default now): replay or preview")
+    n.add_argument("--show", type=int, default=3, help="with --dry-run: print the text of the first N messages")
+    n.add_argument("--list", type=int, default=50, help="print at most N 'send ... to ...' lines")
+    n.set_defaults(func=cmd_notify)
     return parser
 
 

@@ -128,6 +128,7 @@ DEFAULTS: dict[str, Any] = {
     },
     "business_hours": None,
     "service_level_seconds": 20,
+    "notify": None,  # closed-loop notifications (orchestration/lib/notify/settings.py, docs/notifications.md)
     "sources": {
         "tickets": {"format": "zendesk"},
         "calls": {"format": "zendesk_talk"},
@@ -212,6 +213,7 @@ class WhycallConfig:
     # schedule (default / department id) → ISO weekday → [(start, end) local minutes]; None: no business hours
     business_hours: dict[str, dict[int, list[tuple[int, int]]]] | None = None
     service_level_seconds: float = 20
+    notify: Any = None  # NotifySettings (orchestration/lib/notify/settings.py)
     path: Path = Path(CONFIG_FILE)  # the whycall.yml read (or that would be read): named in messages
 
     def dbt_vars(self) -> dict[str, Any]:
@@ -307,6 +309,10 @@ def build_config(user: Any, path: Path = Path(CONFIG_FILE)) -> WhycallConfig:
     sources = {name: v.source(name, user_sources.get(name)) for name in SOURCES}
     hours = business_hours.validate(user.get("business_hours"), v.fail)
     service_level = v.number(merged["service_level_seconds"], "service_level_seconds")
+
+    from orchestration.lib.notify.settings import parse_notify  # local: notify imports records, not config
+
+    notify = parse_notify(merged["notify"], path)
     return WhycallConfig(
         timezone=timezone,
         currency=currency,
@@ -319,6 +325,7 @@ def build_config(user: Any, path: Path = Path(CONFIG_FILE)) -> WhycallConfig:
         privacy=privacy,
         business_hours=hours,
         service_level_seconds=service_level,
+        notify=notify,
         path=path,
     )
 

@@ -281,6 +281,9 @@ def _surveys(rng: random.Random, contacts: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+OUTCOMES = ("resolved", "not_reached", "compensated")
+
+
 def _alerts(rng: random.Random, surveys: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     managers = {d[0]: d[2] for d in DEPARTMENTS}
     alerts, callbacks = [], []
@@ -311,6 +314,10 @@ def _alerts(rng: random.Random, surveys: pd.DataFrame) -> tuple[pd.DataFrame, li
                 "recontacted_at": recontacted,
                 "status": status,
                 "hours_to_recontact": None if hours is None else round(hours, 1),
+                # what the notifier did (no random draw: the other columns keep their values)
+                "contact_id": f"zendesk:{70000 + i}" if i % 5 else f"talk:{i}",
+                "notified_at": created + dt.timedelta(minutes=10) if i % 4 else None,
+                "outcome": OUTCOMES[i % len(OUTCOMES)] if status != "open" and i % 3 else None,
             }
         )
         if recontacted:
@@ -457,13 +464,19 @@ def build_warehouse(
                    is_suspect::boolean as is_suspect {satisfied}
             from surveys_df
         """)
-        con.execute("""
+        alert_loop = (
+            ", contact_id::varchar as contact_id, notified_at::timestamp as notified_at, "
+            "null::timestamp as reminded_at, null::timestamp as escalated_at, outcome::varchar as outcome"
+            if optional
+            else ""
+        )
+        con.execute(f"""
             create table marts.alerts as
             select alert_id::varchar as alert_id, response_id::varchar as response_id,
                    customer_key::varchar as customer_key, department_id::varchar as department_id,
                    manager::varchar as manager, created_at::timestamp as created_at,
                    recontacted_at::timestamp as recontacted_at, status::varchar as status,
-                   hours_to_recontact::double as hours_to_recontact
+                   hours_to_recontact::double as hours_to_recontact {alert_loop}
             from alerts_df
         """)
         con.execute("""

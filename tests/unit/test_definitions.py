@@ -31,3 +31,14 @@ def test_one_connected_lineage_graph_with_checks(dbt_manifest):
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
     assert ("raw/tickets", "native_id_unique") in checks  # a GX suite as an asset check
     assert any(asset == "marts/fct_contacts" and name.startswith("unique") for asset, name in checks)  # dbt test
+
+
+def test_alert_notifications_runs_after_the_warehouse_is_published(dbt_manifest):
+    """The notifier reads the published marts.alerts: it depends on the warehouse and is in the run's job."""
+    from orchestration.definitions import defs
+
+    definitions = defs()
+    graph = definitions.resolve_asset_graph()
+    notifications = dg.AssetKey(["alert_notifications"])
+    assert graph.get(notifications).parent_keys == {dg.AssetKey(["warehouse"])}
+    assert not graph.get(notifications).child_keys  # nothing waits for deliveries: a failure blocks nothing

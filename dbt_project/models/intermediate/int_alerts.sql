@@ -1,6 +1,7 @@
 -- A dissatisfied response raises an alert: any answered score at or below its threshold (alert.csat_max,
 -- alert.nps_max, alert.ces_max; CES compared on the easy-is-high scale, flipped when scales.ces_high_is_easy is
--- false). Recontacted = the first outbound contact to that customer after the alert was created; status
+-- false). Recontacted = the first outbound contact to that customer after the alert was created, or the solve
+-- of its follow-up ticket if earlier; status
 -- recontacted within alert.recontact_within_hours, late after that, open while none.
 {%- set ces_scale = setting('scales', 'ces') %}
 {%- set within_hours = setting_number('alert', 'recontact_within_hours') %}
@@ -37,21 +38,32 @@ alerts as (
         or ces_easy <= {{ setting_number('alert', 'ces_max') }}
 ),
 
+-- a recontact is an outbound contact to the customer, or the manager solving the alert's follow-up ticket
+-- (the notifier's Zendesk channel, docs/notifications.md): the earliest of the two counts
+candidates as (
+    select alerts.alert_id, outbound.contact_id, outbound.started_at
+    from alerts
+    inner join {{ ref('int_contacts_unified') }} as outbound
+        on outbound.customer_key = alerts.customer_key
+        and outbound.direction = 'outbound'
+        and outbound.started_at > alerts.created_at
+    union all
+    select alerts.alert_id, 'zendesk:' || follow_ups.follow_up_ticket_id, follow_ups.follow_up_solved_at
+    from alerts
+    inner join {{ ref('int_alert_follow_ups') }} as follow_ups
+        on follow_ups.alert_id = alerts.alert_id
+        and follow_ups.follow_up_solved_at > alerts.created_at
+),
+
 recontacts as (
     select alert_id, contact_id as recontact_contact_id, started_at as recontacted_at
     from (
         select
-            alerts.alert_id,
-            outbound.contact_id,
-            outbound.started_at,
-            row_number() over (
-                partition by alerts.alert_id order by outbound.started_at, outbound.contact_id
-            ) as recontact_rank
-        from alerts
-        inner join {{ ref('int_contacts_unified') }} as outbound
-            on outbound.customer_key = alerts.customer_key
-            and outbound.direction = 'outbound'
-            and outbound.started_at > alerts.created_at
+            alert_id,
+            contact_id,
+            started_at,
+            row_number() over (partition by alert_id order by started_at, contact_id) as recontact_rank
+        from candidates
     ) as ranked
     where recontact_rank = 1
 ),

@@ -22,6 +22,9 @@ from orchestration.lib.records import Chunk, Reject
 from orchestration.lib.timeparse import TimestampError, TimestampParser, parse_date
 
 OPTIONAL_COLUMNS = {"departments": {"parent_id", "volume_measure"}, "holidays": {"department_id"}}
+# Accepted in the header but not loaded into raw: the notifier reads them from the file itself
+# (orchestration/lib/notify/recipients.py), so a manager's address never reaches the warehouse.
+NOTIFY_COLUMNS = {"departments": ("manager_email", "language", "zendesk_group_id")}
 REQUIRED_VALUES = {
     "departments": ("department_id",),
     "reasons": ("reason_code", "kind"),
@@ -132,7 +135,7 @@ def parse(path: Path, name: str, config: WhycallConfig) -> Iterator[Chunk]:
         raise file_error(path, "no header row", f"the first line must be: {','.join(expected)}")
     header = header_names(first[1])
     for column in header:
-        if column not in expected:
+        if column not in expected and column not in NOTIFY_COLUMNS.get(name, ()):
             hint = suggest(column, expected)
             raise file_error(
                 path,

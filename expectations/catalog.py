@@ -51,6 +51,7 @@ REFERENCE_BATCHES: tuple[str, ...] = (
     "actions",
     "volumes",
     "targets",
+    "holidays",
 )
 BATCHES: tuple[str, ...] = (*CONTACT_BATCHES, "surveys", *REFERENCE_BATCHES)
 AUDIT_BATCH = "load_audit"  # raw.load_audit: feeds the rejects and freshness checks
@@ -150,6 +151,13 @@ _CATALOG: dict[str, tuple[tuple[str, str], ...]] = {
         ("required_columns", "schema"),
         ("target_numeric", "schema"),
         ("period_format", "allowed_values"),
+        ("department_id_in_departments", "references"),
+        ("reject_ratio", "rejects"),
+        ("rejected_files", "rejects"),  # a file that could not be read at all (audit status rejected_file)
+    ),    # reference/holidays.csv (business hours, issue 20): a date per row; department_id empty = every schedule
+    "holidays": (
+        ("required_columns", "schema"),
+        ("date_not_null", "keys"),
         ("department_id_in_departments", "references"),
         ("reject_ratio", "rejects"),
         ("rejected_files", "rejects"),  # a file that could not be read at all (audit status rejected_file)

@@ -50,6 +50,7 @@ _BLANK_IS_NULL: dict[str, tuple[str, ...]] = {
     "actions": ("action_id", "department_id", "reason_code"),
     "volumes": ("department_id", "measure"),
     "targets": ("department_id", "period"),
+    "holidays": ("department_id",),
 }
 _TIMESTAMPS: dict[str, tuple[str, ...]] = {
     "tickets": ("started_at",),
@@ -330,6 +331,15 @@ def targets_suite(params: QualityParams, refs: ReferenceSets | None = None) -> g
     return suite
 
 
+def holidays_suite(params: QualityParams, refs: ReferenceSets | None = None) -> gx.ExpectationSuite:
+    batch, refs = "holidays", refs or ReferenceSets()
+    suite = gx.ExpectationSuite(name=batch)
+    _required_columns(suite, batch)
+    _expect(suite, batch, "date_not_null", gxe.ExpectColumnValuesToNotBeNull, column="date")
+    _in_reference(suite, batch, "department_id_in_departments", "department_id", refs.department_ids)
+    return suite
+
+
 SUITES: dict[str, Callable[[QualityParams, ReferenceSets | None], gx.ExpectationSuite]] = {
     "tickets": tickets_suite,
     "calls": calls_suite,
@@ -341,6 +351,7 @@ SUITES: dict[str, Callable[[QualityParams, ReferenceSets | None], gx.Expectation
     "actions": actions_suite,
     "volumes": volumes_suite,
     "targets": targets_suite,
+    "holidays": holidays_suite,
 }
 
 

@@ -221,6 +221,17 @@ def targets(rows=None):
     )
 
 
+def holidays(rows=None):
+    return reference(
+        "holidays",
+        rows
+        or [
+            {"date": date(2024, 12, 25), "name": "Christmas", "department_id": None},
+            {"date": date(2024, 7, 21), "name": "Fete nationale", "department_id": "billing"},
+        ],
+    )
+
+
 def load_audit(rows=None):
     default = [
         {
@@ -258,6 +269,7 @@ def clean_batches() -> dict[str, pd.DataFrame]:
         "actions": actions(),
         "volumes": volumes(),
         "targets": targets(),
+        "holidays": holidays(),
         "load_audit": load_audit(),
     }
 
@@ -627,6 +639,15 @@ def test_rejects_block_a_file_above_the_threshold():
     assert results["tickets.reject_ratio"].passed  # 1% rejected
     assert check(batches, {"quality": {"reject_ratio_max": 0.2}})["surveys.reject_ratio"].passed
     assert not check(batches, run_id="run-0")["tickets.reject_ratio"].passed
+
+
+def test_a_holiday_without_a_date_or_of_an_unknown_department_blocks():
+    batches = {**clean_batches(), "holidays": holidays([
+        {"date": None, "name": "Forgotten", "department_id": None},
+        {"date": date(2024, 5, 1), "name": "Labour day", "department_id": "nowhere"},
+    ])}
+    assert {k: v for k, v in failed(check(batches)).items() if k.startswith("holidays.")} == {
+        "holidays.date_not_null": 1, "holidays.department_id_in_departments": 1}
 
 
 def test_reject_ratio_function():

@@ -9,6 +9,7 @@ from app import charts, data, ui
 
 POPULATIONS = ("none", "keywords")
 DETAILED = 3  # topics shown with their examples and paste line
+SIDE_TABLE_PX = 540  # the topics table sits in the right 3/5 of the page (about 554 px at 1,440 px)
 
 
 def section(ctx: ui.PageContext, flt: data.ContactFilter) -> None:
@@ -47,6 +48,7 @@ def section(ctx: ui.PageContext, flt: data.ContactFilter) -> None:
                 "nearest": ("suggest_nearest", "text"),
             },
             key=f"why_suggestions_{population}",
+            width_budget=SIDE_TABLE_PX,
         )
     for _, topic in topics.head(DETAILED).iterrows():
         with st.expander(f"{int(topic['rank'])}. {topic['phrase']} · ~{ctx.num(topic['estimated_contacts'])}"):

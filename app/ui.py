@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -285,6 +286,15 @@ def table(
         for label in shown.columns
     }
     texts.update({label: [t("open_contacts", lang)] for label, kind in kinds.items() if kind == "link"})
+    # a URL column is as wide as the text it shows, not as the URL
+    for c, pattern in (links or {}).items():
+        if c in renamed:
+            texts[renamed[c]] = [_link_text(pattern, v) for v in texts[renamed[c]]]
+    own = {renamed[c]: dict(v) for c, v in (column_config or {}).items() if c in renamed}
+    for label, cfg in own.items():
+        link = cfg.get("type_config") or {}
+        if link.get("type") == "link" and isinstance(link.get("display_text"), str):
+            texts[label] = [_link_text(link["display_text"], v) for v in texts[label]]
     widths = column_widths(kinds, texts, width_budget)
     # "link": a URL (app.links) shown as a short "contacts" link that opens the explorer filtered on the row
     config = {
@@ -298,10 +308,25 @@ def table(
         for c, pattern in (links or {}).items()
         if c in renamed
     })
-    config.update({renamed[c]: v for c, v in (column_config or {}).items() if c in renamed})
+    for label, cfg in own.items():  # a page's own column config, fitted like the others unless it sets a width
+        if not cfg.get("width"):
+            cfg["width"] = widths[label]
+        config[label] = cfg
     st.dataframe(
         styler, hide_index=True, width="stretch", height=height, key=key, placeholder="–", column_config=config
     )
+
+
+def _link_text(pattern: str, url: str) -> str:
+    """What a LinkColumn shows for ``url``: the regex's first group when ``pattern`` is one that matches, else the
+    pattern itself (a fixed text)."""
+    try:
+        match = re.search(pattern, url) if url else None
+    except re.error:
+        return pattern
+    if match is None:
+        return pattern if not any(ch in pattern for ch in "()[]*+?\\^$") else ""
+    return match.group(1) if match.groups() else match.group(0)
 
 
 def show_chart(fig: Any, key: str | None = None) -> None:

@@ -83,3 +83,12 @@ def test_column_widths_of_a_table_with_many_columns_still_fit():
     texts = {label: ["x" * 40] if kind == "text" else ["123,456"] for label, kind in kinds.items()}
     widths = column_widths(kinds, texts, 940)
     assert sum(widths.values()) <= 940 and min(widths.values()) >= 70
+
+
+def test_a_link_column_is_measured_by_the_text_it_shows_not_by_its_url():
+    from app.ui import _link_text
+
+    url = "http://127.0.0.1:8501/explorer?department=billing&reason=invoice_unclear&from=2026-01-01&to=2026-06-30"
+    assert _link_text("contacts", url) == "contacts"  # a fixed display text
+    assert _link_text(r"https://acme\.zendesk\.com/agent/tickets/(\d+)", "https://acme.zendesk.com/agent/tickets/4711") == "4711"
+    assert _link_text(r"manager=(\w+)", "http://x/closed_loop?manager=sofia") == "sofia"

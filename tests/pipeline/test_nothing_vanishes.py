@@ -25,11 +25,12 @@ from orchestration.defs.ingest.audit import raw_load_audit
 from orchestration.defs.ingest.calls import raw_calls
 from orchestration.defs.ingest.reference import raw_reference
 from orchestration.defs.ingest.surveys import raw_surveys
+from orchestration.defs.ingest.ticket_events import raw_ticket_events
 from orchestration.defs.ingest.tickets import raw_tickets
 from orchestration.defs.resources import WhycallResource
 from orchestration.settings import get_settings
 
-ASSETS = [raw_tickets, raw_calls, raw_surveys, raw_reference, raw_load_audit]
+ASSETS = [raw_tickets, raw_ticket_events, raw_calls, raw_surveys, raw_reference, raw_load_audit]
 
 
 def ingest(landing: Path, warehouse: Path) -> tuple[dg.ExecuteInProcessResult, Path]:
